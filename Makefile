@@ -1,0 +1,50 @@
+# Two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export FLASK_APP := wsgi
+
+.PHONY: run test setup install translations browser-deps lint clean
+
+run: setup
+	@$(BIN)/flask demo seed
+	@echo "Serving Xiaobao Academy on http://127.0.0.1:5000 (Ctrl+C to stop)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+test: setup browser-deps
+	$(BIN)/flask content check
+	$(BIN)/pytest
+
+setup: install translations
+	@mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask content sync
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python venv support missing: installing it with apt"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q python3-venv && $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,server,postgres]'
+	@touch $@
+
+translations: install
+	$(BIN)/pybabel compile -d app/translations -f
+
+# Debian's Chromium for the browser tests (never a downloaded browser). Best effort: without it
+# the browser tests are reported as skipped locally; CI (.ci/run) installs it and never skips.
+browser-deps:
+	@[ -x /usr/bin/chromium ] || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk) \
+	  || echo "could not install chromium: browser tests will be skipped"; }
+
+lint: install
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

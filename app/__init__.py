@@ -1,0 +1,85 @@
+"""Xiaobao Academy (消保学堂): the application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app import config as settings
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: defaults, then FLASK_* / plain environment variables, then ``config``."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(settings.DefaultConfig)
+    app.config.from_prefixed_env()
+    settings.apply_environment(app.config)
+    if config:
+        app.config.update(config)
+    _finish_config(app)
+
+    from app.core import logging as app_logging
+
+    app_logging.configure(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from app.core import errors, security, templating
+
+    errors.register(app)
+    security.register(app)
+    templating.register(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{app.instance_path}/xiaobao.db"
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = settings.load_or_create_secret_key(app.instance_path)
+
+
+def _init_extensions(app: Flask) -> None:
+    from app.auth.passwords import Passwords
+    from app.core.database import configure_sqlite
+    from app.core.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    app.extensions["passwords"] = Passwords(
+        app.config["PASSWORD_HASH_TIME_COST"], app.config["PASSWORD_HASH_MEMORY_KIB"]
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin.routes import bp as admin_bp
+    from app.auth.routes import bp as auth_bp
+    from app.core.routes import bp as core_bp
+    from app.learning.routes import bp as learning_bp
+    from app.reports.routes import bp as reports_bp
+
+    for blueprint in (core_bp, auth_bp, learning_bp, reports_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.auth.cli import users_cli
+    from app.content.cli import content_cli
+    from app.core.cli import translate_cli
+    from app.org.cli import demo_cli
+
+    for group in (users_cli, content_cli, demo_cli, translate_cli):
+        app.cli.add_command(group)

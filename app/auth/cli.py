@@ -1,0 +1,58 @@
+"""`flask users ...`: account administration from the shell."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from app.auth import services
+from app.auth.models import Role
+from app.extensions import db
+from app.org.services import get_by_code
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+ERRORS = {
+    "username_taken": "username '{username}' is already taken",
+    "username_required": "a username is required",
+    "too_short": "the password must be at least 10 characters long",
+    "letters_and_digits": "the password must mix letters and digits (or other characters)",
+}
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice([r.value for r in Role]), help="Role (repeat for several).")
+@click.option("--org", "org_code", help="Code of the account's org unit (the HR scope for hr).")
+@click.option("--name", default="", help="Display name.")
+@click.option("--employee-no", default=None, help="Employee number.")
+def create(username, roles, org_code, name, employee_no):
+    """Create an account; the password is read from standard input (one line)."""
+    org = None
+    if org_code:
+        org = get_by_code(org_code)
+        if org is None:
+            raise click.ClickException(f"no org unit with code '{org_code}'")
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise click.ClickException("no password given on standard input")
+    wanted = {Role(r) for r in roles}
+    if Role.HR in wanted and org is None:
+        raise click.ClickException("an hr account needs --org: the org unit whose subtree it may see")
+    try:
+        user = services.create_user(
+            username, name=name or username, roles=wanted, password=password, org_unit=org,
+            employee_no=employee_no, hasher=current_app.extensions["passwords"],
+        )
+    except services.AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(ERRORS.get(error.code, error.code).format(**error.params)) from None
+    db.session.commit()
+    click.echo(f"created {user.username} ({', '.join(sorted(roles))})")

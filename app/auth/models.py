@@ -1,0 +1,79 @@
+"""Accounts and roles."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.time import utcnow
+from app.extensions import db
+from app.org.models import OrgUnit
+
+
+class Role(enum.StrEnum):
+    EMPLOYEE = "employee"
+    HR = "hr"
+    CONTENT_ADMIN = "content_admin"
+    ADMIN = "admin"
+
+
+class User(UserMixin, db.Model):
+    """A person who signs in: an employee, HR/compliance staff, a content admin or an admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    employee_no: Mapped[str | None] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    email: Mapped[str | None] = mapped_column(String(255))
+    position: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    hr_scope_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    locale: Mapped[str | None] = mapped_column(String(16))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    org_unit: Mapped[OrgUnit | None] = relationship(
+        back_populates="members", foreign_keys=[org_unit_id]
+    )
+    hr_scope: Mapped[OrgUnit | None] = relationship(foreign_keys=[hr_scope_id])
+    role_rows: Mapped[list[UserRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def roles(self) -> set[Role]:
+        """The roles this account holds."""
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, *roles: Role) -> bool:
+        """True when the account holds any of ``roles``; admins hold every permission."""
+        mine = self.roles
+        return Role.ADMIN in mine or any(role in mine for role in roles)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
+        return self.active
+
+
+class UserRole(db.Model):
+    """One role held by one account."""
+
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[Role] = mapped_column(
+        Enum(Role, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        primary_key=True,
+    )
+
+    user: Mapped[User] = relationship(back_populates="role_rows")

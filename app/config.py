@@ -1,0 +1,82 @@
+"""Settings. Every value can be overridden by an environment variable prefixed with FLASK_
+(for example FLASK_SECRET_KEY), and the common deployment ones also by their plain name."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+LANGUAGES = ("zh_Hans", "zh_Hant", "en")
+
+
+class DefaultConfig:
+    """Defaults that work on a fresh machine with nothing set."""
+
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+    BABEL_DEFAULT_LOCALE = "zh_Hans"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = LANGUAGES
+    CONTENT_ROOT = str(PROJECT_ROOT)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    LOGIN_RATE_LIMIT = "10 per minute"
+    PUBLIC_RATE_LIMIT = "60 per minute"
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCKOUT_MINUTES = 15
+    EXAM_GRACE_SECONDS = 60
+    # argon2 cost; tests lower it so that a suite of hundreds of logins stays fast
+    PASSWORD_HASH_TIME_COST = 3
+    PASSWORD_HASH_MEMORY_KIB = 65536
+    LOG_LEVEL = "INFO"
+
+
+def apply_environment(config: dict) -> None:
+    """Read the plain environment names a sysadmin expects (DATABASE_URL, SECRET_KEY...)."""
+    plain = {
+        "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+        "SECRET_KEY": "SECRET_KEY",
+        "REDIS_URL": "RATELIMIT_STORAGE_URI",
+        "LOG_LEVEL": "LOG_LEVEL",
+    }
+    for env_name, key in plain.items():
+        value = os.environ.get(env_name)
+        if value:
+            config[key] = value
+    if os.environ.get("HTTPS", "").lower() in {"1", "true", "yes"}:
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+        config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the postgres:// and postgresql:// spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def load_or_create_secret_key(instance_path: str) -> str:
+    """Return the key kept in instance/secret_key, creating it once (mode 0600) if absent."""
+    path = Path(instance_path) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        key = secrets.token_urlsafe(48)
+        fh.write(key)
+    return key

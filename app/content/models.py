@@ -1,0 +1,140 @@
+"""Versioned content: a course or quiz points at its current immutable version."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.time import utcnow
+from app.extensions import db
+
+
+class Quiz(db.Model):
+    """A question bank, identified by its file name."""
+
+    __tablename__ = "quizzes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quiz_versions.id", use_alter=True)
+    )
+    current_version: Mapped[QuizVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class QuizVersion(db.Model):
+    """One immutable load of a question bank."""
+
+    __tablename__ = "quiz_versions"
+    __table_args__ = (UniqueConstraint("quiz_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    titles: Mapped[dict] = mapped_column(JSON, default=dict)
+    draw_count: Mapped[int] = mapped_column(Integer)
+    pass_mark: Mapped[int] = mapped_column(Integer)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
+    shuffle_options: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    quiz: Mapped[Quiz] = relationship(foreign_keys=[quiz_id])
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="quiz_version", order_by="Question.position"
+    )
+
+
+class Question(db.Model):
+    """A question as it stood in one quiz version; ``key`` is the author's stable id."""
+
+    __tablename__ = "questions"
+    __table_args__ = (UniqueConstraint("quiz_version_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_versions.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    stem: Mapped[dict] = mapped_column(JSON)
+    options: Mapped[list] = mapped_column(JSON, default=list)
+    answer: Mapped[list] = mapped_column(JSON)
+    explanation: Mapped[dict] = mapped_column(JSON)
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    rule: Mapped[str] = mapped_column(String(300), default="")
+
+    quiz_version: Mapped[QuizVersion] = relationship(back_populates="questions")
+
+
+class Course(db.Model):
+    """A course, identified by its folder name."""
+
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("course_versions.id", use_alter=True)
+    )
+    current_version: Mapped[CourseVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class CourseVersion(db.Model):
+    """One immutable load of a course, with its lessons and the exam version it uses."""
+
+    __tablename__ = "course_versions"
+    __table_args__ = (UniqueConstraint("course_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[dict] = mapped_column(JSON)
+    summary: Mapped[dict] = mapped_column(JSON)
+    audience: Mapped[str] = mapped_column(String(200), default="")
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+    exam_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_versions.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    course: Mapped[Course] = relationship(foreign_keys=[course_id])
+    exam: Mapped[QuizVersion | None] = relationship()
+    lessons: Mapped[list[Lesson]] = relationship(
+        back_populates="course_version", order_by="Lesson.position"
+    )
+
+
+class Lesson(db.Model):
+    """A lesson or case study in one course version; bodies are stored as sanitised HTML."""
+
+    __tablename__ = "lessons"
+    __table_args__ = (UniqueConstraint("course_version_id", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    slug: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[dict] = mapped_column(JSON)
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+    remember: Mapped[dict] = mapped_column(JSON, default=dict)
+    body_html: Mapped[dict] = mapped_column(JSON)
+    sections: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    course_version: Mapped[CourseVersion] = relationship(back_populates="lessons")

@@ -1,0 +1,149 @@
+"""Loading validated content into the database as immutable versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.content import markdown
+from app.content.i18n import fill_traditional, to_traditional
+from app.content.loader import Bundle, CourseSpec, Issue, QuizSpec, load_tree, split_case_sections
+from app.content.models import Course, CourseVersion, Lesson, Question, Quiz, QuizVersion
+from app.core import audit
+from app.extensions import db
+
+
+class ContentInvalid(Exception):
+    """The content has problems; nothing was loaded."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        super().__init__(f"{len(issues)} problem(s) in the content")
+        self.issues = issues
+
+
+@dataclass
+class SyncReport:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    unpublished: list[str] = field(default_factory=list)
+
+
+def sync_content(root: Path, *, actor=None) -> SyncReport:
+    """Load every course and quiz under ``root``; raise ContentInvalid and change nothing on error.
+
+    The caller commits. Unchanged content keeps its version; changed content gets a new one.
+    """
+    bundle, issues = load_tree(root)
+    if issues:
+        raise ContentInvalid(issues)
+    return sync_bundle(bundle, actor=actor)
+
+
+def sync_bundle(bundle: Bundle, *, actor=None) -> SyncReport:
+    """Write a validated bundle as new versions where it changed."""
+    report = SyncReport()
+    quiz_versions = {slug: _sync_quiz(spec, report) for slug, spec in bundle.quizzes.items()}
+    for spec in bundle.courses.values():
+        _sync_course(spec, quiz_versions[spec.exam], bundle.quizzes[spec.exam], report)
+    for course in db.session.scalars(select(Course).where(Course.published.is_(True))):
+        if course.slug not in bundle.courses:
+            course.published = False
+            report.unpublished.append(f"course {course.slug}")
+    if report.created or report.updated or report.unpublished:
+        audit.record(
+            "content.sync", actor=actor, created=report.created, updated=report.updated,
+            unpublished=report.unpublished,
+        )
+    db.session.flush()
+    return report
+
+
+def _sync_quiz(spec: QuizSpec, report: SyncReport) -> QuizVersion:
+    digest = spec.fingerprint()
+    quiz = db.session.scalar(select(Quiz).where(Quiz.slug == spec.slug))
+    if quiz is None:
+        quiz = Quiz(slug=spec.slug)
+        db.session.add(quiz)
+        db.session.flush()
+        report.created.append(f"quiz {spec.slug}")
+    elif quiz.current_version and quiz.current_version.content_hash == digest:
+        report.unchanged.append(f"quiz {spec.slug}")
+        return quiz.current_version
+    else:
+        report.updated.append(f"quiz {spec.slug}")
+    number = (quiz.current_version.number + 1) if quiz.current_version else 1
+    version = QuizVersion(
+        quiz=quiz, number=number, content_hash=digest, title=spec.title["zh_Hans"],
+        titles=fill_traditional(spec.title), draw_count=spec.draw, pass_mark=spec.pass_mark,
+        max_attempts=spec.max_attempts, time_limit_minutes=spec.time_limit,
+        shuffle_options=spec.shuffle_options,
+    )
+    db.session.add(version)
+    for position, q in enumerate(spec.questions, 1):
+        db.session.add(
+            Question(
+                quiz_version=version, key=q.key, position=position, kind=q.kind,
+                stem=fill_traditional(q.stem),
+                options=[[key, fill_traditional(texts)] for key, texts in q.options],
+                answer=q.answer, explanation=fill_traditional(q.explanation), tags=q.tags,
+                rule=q.rule,
+            )
+        )
+    db.session.flush()
+    quiz.current_version = version
+    return version
+
+
+def _sync_course(spec: CourseSpec, exam: QuizVersion, quiz_spec: QuizSpec, report) -> None:
+    digest = spec.fingerprint(quiz_spec.fingerprint())
+    course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
+    if course is None:
+        course = Course(slug=spec.slug, published=True)
+        db.session.add(course)
+        db.session.flush()
+        report.created.append(f"course {spec.slug}")
+    elif course.current_version and course.current_version.content_hash == digest:
+        if not course.published:
+            course.published = True
+            report.updated.append(f"course {spec.slug} (published again)")
+        else:
+            report.unchanged.append(f"course {spec.slug}")
+        return
+    else:
+        course.published = True
+        report.updated.append(f"course {spec.slug}")
+    number = (course.current_version.number + 1) if course.current_version else 1
+    version = CourseVersion(
+        course=course, number=number, content_hash=digest, title=fill_traditional(spec.title),
+        summary=fill_traditional(spec.summary), audience=spec.audience, minutes=spec.minutes,
+        exam=exam,
+    )
+    db.session.add(version)
+    for position, lesson in enumerate(spec.lessons, 1):
+        db.session.add(_build_lesson(version, position, lesson))
+    db.session.flush()
+    course.current_version = version
+
+
+def _build_lesson(version: CourseVersion, position: int, spec) -> Lesson:
+    bodies = dict(spec.body)
+    if "zh_Hant" not in bodies:
+        bodies["zh_Hant"] = to_traditional(bodies["zh_Hans"])
+    remember = dict(spec.remember)
+    if remember and "zh_Hant" not in remember:
+        remember["zh_Hant"] = [to_traditional(p) for p in remember["zh_Hans"]]
+    sections = {}
+    if spec.kind == "case":
+        sections = {
+            locale: [[key, markdown.render(text)] for key, text in split_case_sections(body)]
+            for locale, body in bodies.items()
+        }
+    return Lesson(
+        course_version=version, position=position, slug=spec.slug, kind=spec.kind,
+        title=fill_traditional(spec.title), minutes=spec.minutes, remember=remember,
+        body_html={locale: markdown.render(body) for locale, body in bodies.items()},
+        sections=sections,
+    )

@@ -1,0 +1,72 @@
+"""`flask translate ...`: keep the three interface catalogs complete."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from flask.cli import AppGroup
+
+from app.config import PROJECT_ROOT
+
+translate_cli = AppGroup("translate", help="Interface translations (zh_Hans, zh_Hant, en).")
+CATALOGS = PROJECT_ROOT / "app" / "translations"
+POT = PROJECT_ROOT / "messages.pot"
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_ROOT)
+
+
+@translate_cli.command("update")
+def update():
+    """Extract the strings from code and templates and merge them into the three catalogs."""
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+             "-o", str(POT), "app")
+    for locale in ("zh_Hans", "zh_Hant", "en"):
+        po = CATALOGS / locale / "LC_MESSAGES" / "messages.po"
+        if po.exists():
+            _pybabel("update", "-i", str(POT), "-d", str(CATALOGS), "-l", locale, "--no-fuzzy-matching")
+        else:
+            _pybabel("init", "-i", str(POT), "-d", str(CATALOGS), "-l", locale)
+    derive_catalogs(CATALOGS)
+    POT.unlink()
+
+
+@translate_cli.command("compile")
+def compile_():
+    """Compile the catalogs to .mo files (done by the set-up; .mo files are not committed)."""
+    _pybabel("compile", "-d", str(CATALOGS), "--statistics")
+
+
+def derive_catalogs(root: Path) -> None:
+    """English = the msgid; Traditional Chinese = OpenCC of the Simplified translation, unless set by hand."""
+    from babel.messages.pofile import read_po, write_po
+
+    from app.content.i18n import to_traditional
+
+    def load(locale):
+        with open(root / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
+            return read_po(fh, locale=locale)
+
+    hans, hant, en = load("zh_Hans"), load("zh_Hant"), load("en")
+    for message in en:
+        if message.id and not _filled(message.string):
+            message.string = message.id
+    for message in hant:
+        if not message.id or _filled(message.string):
+            continue
+        source = hans.get(message.id, message.context)
+        if source is not None and _filled(source.string):
+            message.string = (
+                to_traditional(source.string) if isinstance(source.string, str)
+                else tuple(to_traditional(s) for s in source.string)
+            )
+    for locale, catalog in (("zh_Hant", hant), ("en", en)):
+        with open(root / locale / "LC_MESSAGES" / "messages.po", "wb") as fh:
+            write_po(fh, catalog, width=100, omit_header=False)
+
+
+def _filled(value) -> bool:
+    return bool(value) and (all(value) if isinstance(value, tuple) else True)

@@ -1,0 +1,62 @@
+"""Friendly error pages in the user's language; no traceback ever reaches a user."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+FALLBACK = (
+    "<!doctype html><meta charset=utf-8><title>Error</title>"
+    "<h1>服务暂时不可用 / Service unavailable</h1><p>请稍后再试。Please try again later.</p>"
+)
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please go back and try again.")),
+        403: (_("Access denied"), _("Your account does not have permission to open this page.")),
+        404: (_("Page not found"), _("The page you asked for does not exist or has been moved.")),
+        405: (_("Not allowed"), _("This address cannot be used that way.")),
+        429: (
+            _("Too many requests"),
+            _("You have made too many requests in a short time. Please wait a minute and try again."),
+        ),
+        500: (_("Something went wrong"), _("An unexpected error occurred. It has been logged; please try again later.")),
+    }
+
+
+def _render(code: int, detail: str | None = None):
+    if request.path.startswith(("/healthz", "/api/")):
+        return jsonify(error=code), code
+    title, message = _messages().get(code, (str(code), ""))
+    try:
+        return render_template("errors/error.html", code=code, title=title,
+                               message=detail or message), code
+    except Exception:  # the error page itself failed (e.g. database down): plain fallback
+        return FALLBACK, code
+
+
+def register(app: Flask) -> None:
+    """Install the handlers."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return _render(400, _("This form has expired or was sent from elsewhere. "
+                              "Please reload the page and try again."))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        return _render(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        app.logger.exception("unhandled error: %s", error)
+        try:
+            db.session.rollback()
+        except Exception:  # the session may be unusable too; the page must still render
+            app.logger.warning("rollback after error failed")
+        return _render(500)

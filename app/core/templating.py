@@ -1,0 +1,39 @@
+"""Template helpers: languages, localised content text, dates."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+
+from app.content.i18n import pick
+from app.core.i18n import HTML_LANG, LANGUAGE_NAMES
+from app.core.time import as_utc
+
+
+def current_locale() -> str:
+    """The active locale as one of zh_Hans, zh_Hant, en."""
+    locale = get_locale()
+    if locale is None:
+        return "zh_Hans"
+    if locale.language == "zh":
+        return "zh_Hant" if locale.script == "Hant" else "zh_Hans"
+    return "en"
+
+
+def register(app: Flask) -> None:
+    """Expose helpers to every template."""
+
+    @app.context_processor
+    def _context():
+        locale = current_locale()
+        return {
+            "current_locale": locale,
+            "html_lang": HTML_LANG[locale],
+            "language_names": LANGUAGE_NAMES,
+            "t": lambda texts: pick(texts, locale),
+        }
+
+    app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(as_utc(v), fmt) if v else ""
+    app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(as_utc(v), fmt) if v else ""
+    app.jinja_env.filters["points"] = lambda v: "" if v is None else f"{v:.2f}".rstrip("0").rstrip(".")
+    app.jinja_env.filters["pct"] = lambda v: "" if v is None else f"{v:.0f}%"

@@ -1,0 +1,85 @@
+"""A learner's progress through a course version, exam attempts and completions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.content.models import Course, CourseVersion
+from app.core.time import utcnow
+from app.extensions import db
+
+
+def enum_column(cls):
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class EnrollmentStatus(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+class Enrollment(db.Model):
+    """A learner taking one course; pinned to the course version they started."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    course_version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"))
+    status: Mapped[EnrollmentStatus] = mapped_column(
+        enum_column(EnrollmentStatus), default=EnrollmentStatus.IN_PROGRESS
+    )
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    best_percent: Mapped[float | None] = mapped_column(Float)
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+    course_version: Mapped[CourseVersion] = relationship()
+    progress: Mapped[list[LessonProgress]] = relationship(back_populates="enrollment")
+
+
+class LessonProgress(db.Model):
+    """A lesson the learner has worked through."""
+
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("enrollment_id", "lesson_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    lesson_slug: Mapped[str] = mapped_column(String(100))
+    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    enrollment: Mapped[Enrollment] = relationship(back_populates="progress")
+
+
+class Completion(db.Model):
+    """A finished course: every lesson done and the exam passed; carries the certificate code."""
+
+    __tablename__ = "completions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    course_version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"))
+    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    percent: Mapped[float] = mapped_column(Float)
+    certificate_code: Mapped[str] = mapped_column(String(32), unique=True)
+
+    user: Mapped[User] = relationship()
+    course_version: Mapped[CourseVersion] = relationship()

@@ -1,0 +1,235 @@
+"""Employee learning pages under /learn."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.content.models import Lesson
+from app.core.forms import ConfirmForm
+from app.extensions import db
+from app.learning import services
+from app.learning.models import Completion
+from app.quizzes import services as exams
+from app.quizzes.models import AttemptStatus
+
+bp = Blueprint("learning", __name__, url_prefix="/learn")
+
+EXAM_MESSAGES = {
+    "lessons_not_done": lambda: _("Finish every lesson before you start the exam."),
+    "already_passed": lambda: _("You have already passed this exam."),
+    "no_attempts_left": lambda: _("You have used all your attempts. Please contact your training administrator."),
+}
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every page here needs a signed-in account."""
+
+
+def _course_or_404(slug: str):
+    course = services.get_course(slug)
+    if course is None:
+        abort(404)
+    return course
+
+
+def _enrollment_or_redirect(course):
+    enrollment = services.find_enrollment(current_user, course)
+    if enrollment is None:
+        flash(_("Start the course first."), "info")
+    return enrollment
+
+
+@bp.get("")
+def dashboard():
+    """My courses: status, progress, best score, certificate."""
+    rows = services.dashboard(current_user)
+    order = {"in_progress": 0, "not_started": 1, "completed": 2}
+    rows.sort(key=lambda r: order[r.status])
+    return render_template("learning/dashboard.html", rows=rows)
+
+
+@bp.get("/<slug>")
+def course(slug: str):
+    """The course card: lessons with ticks, the exam, the certificate."""
+    course = _course_or_404(slug)
+    enrollment = services.find_enrollment(current_user, course)
+    version = enrollment.course_version if enrollment else course.current_version
+    done = services.done_slugs(enrollment) if enrollment else set()
+    state = exams.exam_state(enrollment, grace=current_app.config["EXAM_GRACE_SECONDS"]) if enrollment else None
+    completion = db.session.scalar(
+        db.select(Completion).where(Completion.enrollment_id == enrollment.id)
+    ) if enrollment else None
+    db.session.commit()  # exam_state may have expired an overrun attempt
+    next_lesson = next((ls for ls in version.lessons if ls.slug not in done), None)
+    return render_template(
+        "learning/course.html", course=course, version=version, enrollment=enrollment, done=done,
+        state=state, completion=completion, next_lesson=next_lesson, form=ConfirmForm(),
+    )
+
+
+@bp.post("/<slug>/start")
+def start(slug: str):
+    """Enrol in the course and open its first lesson."""
+    course = _course_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    enrollment = services.enroll(current_user, course)
+    db.session.commit()
+    lessons = services.lessons_of(enrollment)
+    if not lessons:
+        return redirect(url_for(".course", slug=slug))
+    return redirect(url_for(".lesson", slug=slug, lesson_slug=lessons[0].slug))
+
+
+def _lesson_or_404(enrollment, lesson_slug: str) -> tuple[Lesson, list[Lesson]]:
+    lessons = services.lessons_of(enrollment)
+    lesson = next((ls for ls in lessons if ls.slug == lesson_slug), None)
+    if lesson is None:
+        abort(404)
+    return lesson, lessons
+
+
+@bp.get("/<slug>/lessons/<lesson_slug>")
+def lesson(slug: str, lesson_slug: str):
+    """A lesson, or a case study in its own layout, with previous/next."""
+    course = _course_or_404(slug)
+    enrollment = _enrollment_or_redirect(course)
+    if enrollment is None:
+        return redirect(url_for(".course", slug=slug))
+    lesson, lessons = _lesson_or_404(enrollment, lesson_slug)
+    index = lessons.index(lesson)
+    return render_template(
+        "learning/lesson.html", course=course, version=enrollment.course_version, lesson=lesson,
+        lessons=lessons, index=index, done=services.done_slugs(enrollment),
+        previous=lessons[index - 1] if index else None,
+        next=lessons[index + 1] if index + 1 < len(lessons) else None, form=ConfirmForm(),
+    )
+
+
+@bp.post("/<slug>/lessons/<lesson_slug>/done")
+def lesson_done(slug: str, lesson_slug: str):
+    """Mark the lesson done and go on to the next one (or to the exam after the last)."""
+    course = _course_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    enrollment = _enrollment_or_redirect(course)
+    if enrollment is None:
+        return redirect(url_for(".course", slug=slug))
+    lesson, lessons = _lesson_or_404(enrollment, lesson_slug)
+    services.complete_lesson(enrollment, lesson)
+    db.session.commit()
+    index = lessons.index(lesson)
+    if index + 1 < len(lessons):
+        return redirect(url_for(".lesson", slug=slug, lesson_slug=lessons[index + 1].slug))
+    if services.all_lessons_done(enrollment):
+        flash(_("All lessons done. You can now take the final exam."), "success")
+        return redirect(url_for(".exam", slug=slug))
+    flash(_("Some lessons are still open; they are marked on the course page."), "info")
+    return redirect(url_for(".course", slug=slug))
+
+
+@bp.get("/<slug>/exam")
+def exam(slug: str):
+    """Exam rules, attempts so far and the start button."""
+    course = _course_or_404(slug)
+    enrollment = _enrollment_or_redirect(course)
+    if enrollment is None:
+        return redirect(url_for(".course", slug=slug))
+    state = exams.exam_state(enrollment, grace=current_app.config["EXAM_GRACE_SECONDS"])
+    db.session.commit()
+    attempts = exams.attempts_of(enrollment)
+    return render_template("learning/exam.html", course=course, version=enrollment.course_version,
+                           state=state, attempts=attempts, form=ConfirmForm())
+
+
+@bp.post("/<slug>/exam/start")
+def exam_start(slug: str):
+    """Open an attempt (or return to the open one)."""
+    course = _course_or_404(slug)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    enrollment = _enrollment_or_redirect(course)
+    if enrollment is None:
+        return redirect(url_for(".course", slug=slug))
+    try:
+        attempt = exams.start_attempt(enrollment, grace=current_app.config["EXAM_GRACE_SECONDS"])
+    except exams.ExamError as error:
+        db.session.rollback()
+        flash(EXAM_MESSAGES[error.code](), "warning")
+        return redirect(url_for(".exam", slug=slug))
+    db.session.commit()
+    return redirect(url_for(".attempt", token=attempt.token))
+
+
+def _attempt_or_404(token: str):
+    attempt = exams.get_attempt(token, current_user.id)
+    if attempt is None:
+        abort(404)
+    return attempt
+
+
+@bp.get("/attempts/<token>")
+def attempt(token: str):
+    """The exam paper: drawn questions, shuffled options, no answer key anywhere."""
+    attempt = _attempt_or_404(token)
+    if attempt.status != AttemptStatus.OPEN:
+        return redirect(url_for(".results", token=token))
+    exams.exam_state(attempt.enrollment, grace=current_app.config["EXAM_GRACE_SECONDS"])
+    db.session.commit()
+    if attempt.status != AttemptStatus.OPEN:
+        flash(_("The time limit has passed; this attempt was closed without a score."), "warning")
+        return redirect(url_for(".results", token=token))
+    return render_template(
+        "learning/attempt.html", attempt=attempt, items=exams.attempt_items(attempt),
+        course=attempt.enrollment.course, seconds_left=exams.seconds_left(attempt), form=ConfirmForm(),
+    )
+
+
+@bp.post("/attempts/<token>")
+def submit(token: str):
+    """Grade the attempt on the server; a second submit records nothing new."""
+    attempt = _attempt_or_404(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    responses = {
+        answer.position: request.form.getlist(f"q{answer.position}")
+        for answer, _question in exams.attempt_items(attempt)
+    }
+    was_open = attempt.status == AttemptStatus.OPEN
+    exams.submit_attempt(attempt, responses, grace=current_app.config["EXAM_GRACE_SECONDS"])
+    db.session.commit()
+    if was_open and attempt.status == AttemptStatus.EXPIRED:
+        flash(_("The time limit had passed when the answers arrived; the attempt was not scored."), "warning")
+    return redirect(url_for(".results", token=token))
+
+
+@bp.get("/attempts/<token>/results")
+def results(token: str):
+    """Each question with the learner's answer, the right answer and the explanation."""
+    attempt = _attempt_or_404(token)
+    if attempt.status == AttemptStatus.OPEN:
+        return redirect(url_for(".attempt", token=token))
+    completion = db.session.scalar(
+        db.select(Completion).where(Completion.enrollment_id == attempt.enrollment_id)
+    )
+    return render_template(
+        "learning/results.html", attempt=attempt, items=exams.attempt_items(attempt),
+        course=attempt.enrollment.course, completion=completion,
+        state=exams.exam_state(attempt.enrollment, grace=current_app.config["EXAM_GRACE_SECONDS"]),
+        form=ConfirmForm(),
+    )
+
+
+@bp.get("/certificates/<code>")
+def certificate(code: str):
+    """The learner's own printable certificate."""
+    completion = services.find_certificate(code)
+    if completion is None or completion.user_id != current_user.id:
+        abort(404)
+    verify_url = url_for("core.verify", code=completion.certificate_code, _external=True)
+    return render_template("learning/certificate.html", completion=completion, verify_url=verify_url,
+                           qr_svg=services.qr_svg(verify_url))

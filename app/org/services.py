@@ -1,0 +1,34 @@
+"""Building and querying the org tree."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.org.models import OrgKind, OrgUnit
+
+
+class OrgError(ValueError):
+    """A request about the org tree that cannot be carried out."""
+
+
+def create_unit(code: str, name: str, kind: OrgKind, parent: OrgUnit | None = None) -> OrgUnit:
+    """Add a unit under ``parent`` and give it its materialised path."""
+    if db.session.scalar(select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
+        raise OrgError(f"org unit code {code!r} already exists")
+    unit = OrgUnit(code=code, name=name, kind=kind, parent=parent)
+    db.session.add(unit)
+    db.session.flush()
+    unit.path = f"{parent.path if parent else '/'}{unit.id}/"
+    unit.depth = parent.depth + 1 if parent else 0
+    return unit
+
+
+def get_by_code(code: str) -> OrgUnit | None:
+    """The unit with this code, or None."""
+    return db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
+
+
+def subtree_filter(column, unit: OrgUnit):
+    """A WHERE clause keeping rows whose org path column lies within ``unit``."""
+    return column.like(unit.path + "%")

@@ -1,0 +1,44 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+
+  // Exam countdown: shows the time the server allows and submits the paper when it runs out.
+  var timer = document.getElementById("exam-timer");
+  var form = document.getElementById("exam-form");
+  if (timer && form) {
+    var left = parseInt(timer.getAttribute("data-seconds-left"), 10);
+    var value = timer.querySelector(".timer-value");
+    var deadline = Date.now() + left * 1000;
+    var tick = function () {
+      var s = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      value.textContent = Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+      if (s <= 60) { timer.classList.add("timer-low"); }
+      if (s === 0) { form.dataset.timeout = "1"; form.submit(); return; }
+      window.setTimeout(tick, 1000);
+    };
+    tick();
+  }
+
+  // Warn before submitting an exam with unanswered questions; never submit twice.
+  if (form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.submitting) { event.preventDefault(); return; }
+      if (!form.dataset.timeout) {
+        var sets = form.querySelectorAll("fieldset.question");
+        var missing = Array.prototype.filter.call(sets, function (fs) {
+          return !fs.querySelector("input:checked");
+        });
+        if (missing.length && !window.confirm(form.getAttribute("data-confirm-unanswered"))) {
+          event.preventDefault();
+          return;
+        }
+      }
+      form.dataset.submitting = "1";
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-print]");
+    if (target) { window.print(); }
+  });
+})();

@@ -1,0 +1,273 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL via TEST_DATABASE_URL) built by
+the migrations once per session and emptied after every test; data made through the services."""
+
+from __future__ import annotations
+
+import os
+import re
+import textwrap
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.auth.models import Role
+from app.auth.services import create_user
+from app.content.services import sync_content
+from app.extensions import db
+from app.org.models import OrgKind
+from app.org.services import create_unit
+
+PASSWORD = "Correct-horse-42"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """The test database, migrated to head once for the whole session."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    app = create_app(_test_config(url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _test_config(url: str, instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "PASSWORD_HASH_TIME_COST": 1,
+        "PASSWORD_HASH_MEMORY_KIB": 1024,
+        "CONTENT_ROOT": str(REPO),
+        "SERVER_NAME": None,
+    }
+
+
+class IsolatedClient(FlaskClient):
+    """Runs every request in its own app context, as a real server does.
+
+    The test itself holds an app context open (to use db.session); without this, requests would
+    share its ``g`` and the signed-in user would leak from one request into the next.
+    """
+
+    def run_wsgi_app(self, environ, buffered=False):
+        with self.application.app_context():
+            return super().run_wsgi_app(environ, buffered=buffered)
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        db.session.expire_all()  # see what the request committed
+        return response
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    """A fresh app on the session database; every table is emptied afterwards."""
+    app = create_app(_test_config(database_url, tmp_path))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            conn.execute(text("UPDATE courses SET current_version_id = NULL"))
+            conn.execute(text("UPDATE quizzes SET current_version_id = NULL"))
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def hasher(app):
+    return app.extensions["passwords"]
+
+
+@pytest.fixture
+def org(app):
+    """A small bank: head office, two branches, a sub-branch under each."""
+    head = create_unit("HO", "总行", OrgKind.HEAD_OFFICE)
+    bj = create_unit("BJ", "北京分行", OrgKind.BRANCH, head)
+    sh = create_unit("SH", "上海分行", OrgKind.BRANCH, head)
+    bj1 = create_unit("BJ01", "北京分行朝阳支行", OrgKind.SUB_BRANCH, bj)
+    sh1 = create_unit("SH01", "上海分行浦东支行", OrgKind.SUB_BRANCH, sh)
+    db.session.commit()
+    return {"HO": head, "BJ": bj, "SH": sh, "BJ01": bj1, "SH01": sh1}
+
+
+@pytest.fixture
+def make_user(app, hasher, org):
+    """Create an account through the account service; returns the user."""
+    counter = {"n": 0}
+
+    def make(username=None, *, roles=(Role.EMPLOYEE,), unit="BJ01", scope=None, name="张小明",
+             password=PASSWORD):
+        counter["n"] += 1
+        user = create_user(
+            username or f"user{counter['n']}", name=name, roles=set(roles), hasher=hasher,
+            password=password, org_unit=org[unit], hr_scope=org[scope] if scope else None,
+            employee_no=f"E{counter['n']:05d}",
+        )
+        db.session.commit()
+        return user
+
+    return make
+
+
+def csrf_token(client, url: str = "/login") -> str:
+    """The CSRF token of the client's session, read from a page's form."""
+    match = CSRF_RE.search(client.get(url).get_data(as_text=True))
+    assert match, f"no csrf_token on {url}"
+    return match.group(1)
+
+
+def login(client, username: str, password: str = PASSWORD):
+    """Sign in through the real form."""
+    token = csrf_token(client, "/login")
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def bundled_content(app):
+    """The bundled courses and question banks, loaded by the real sync service."""
+    report = sync_content(REPO)
+    db.session.commit()
+    return report
+
+
+TINY_COURSE = {
+    "courses/tiny-course/course.yaml": """\
+        title: 测试课程
+        title_en: Test course
+        summary: 一门用于测试的小课程。
+        minutes: 10
+        lessons:
+          - 01-intro.md
+          - case-01.md
+        exam: tiny-exam
+        """,
+    "courses/tiny-course/01-intro.md": """\
+        ---
+        kind: lesson
+        title: 第一课
+        minutes: 3
+        remember:
+          - 要点一
+          - 要点二
+        ---
+        ## 情景
+
+        柜面上的一个情景。<script>alert(1)</script>
+
+        | 权利 | 含义 |
+        |---|---|
+        | 知情权 | 了解真实信息 |
+        """,
+    "courses/tiny-course/case-01.md": """\
+        ---
+        kind: case
+        title: 案例一
+        minutes: 4
+        ---
+        ## 背景
+        背景文字
+        ## 经过
+        经过文字
+        ## 问题分析
+        分析文字
+        ## 依据
+        依据文字
+        ## 处理结果
+        结果文字
+        ## 启示
+        启示文字
+        ## 讨论
+        讨论文字
+        """,
+    "quizzes/tiny-exam.yaml": """\
+        title: 测试考试
+        draw: 3
+        pass_mark: 60
+        max_attempts: 2
+        time_limit: 10
+        questions:
+          - id: s1
+            type: single
+            stem: 单选题干
+            options:
+              A: 选项甲
+              B: 选项乙
+              C: 选项丙
+            answer: B
+            explanation: 单选解析SECRET-EXPLANATION-1
+            tags: [测试]
+            rule: 测试规则
+          - id: m1
+            type: multiple
+            stem: 多选题干
+            options:
+              A: 多甲
+              B: 多乙
+              C: 多丙
+              D: 多丁
+            answer: [A, C, D]
+            explanation: 多选解析SECRET-EXPLANATION-2
+            tags: [测试]
+            rule: 测试规则
+          - id: t1
+            type: truefalse
+            stem: 判断题干
+            answer: 错
+            explanation: 判断解析SECRET-EXPLANATION-3
+            tags: [测试]
+            rule: 测试规则
+        """,
+}
+TINY_ANSWERS = {"单选题干": ["B"], "多选题干": ["A", "C", "D"], "判断题干": ["false"]}
+
+
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Write content files (dedented) under ``root``."""
+    for name, body in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(body), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tiny_content(app, tmp_path):
+    """A one-course bundle (two lessons, a three-question exam) loaded by the real sync service."""
+    root = write_tree(tmp_path / "content", TINY_COURSE)
+    sync_content(root)
+    db.session.commit()
+    return root
