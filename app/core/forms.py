@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Regexp
+from wtforms import HiddenField, StringField
+from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 
 from app.config import LANGUAGES
-from app.core.i18n import LANGUAGE_NAMES
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+    locale = StringField(_l("Language"), validators=[AnyOf(LANGUAGES)])
     next = HiddenField()
 
 

@@ -1,0 +1,47 @@
+"""The migrations build exactly the models' schema, on SQLite and (in CI) on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from app import create_app
+from app.extensions import db
+
+
+def _fresh_url(tmp_path) -> str:
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_path}/migrations.db"
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS xiaobao_migrations"))
+        conn.execute(text("CREATE DATABASE xiaobao_migrations"))
+    admin.dispose()
+    return base.rsplit("/", 1)[0] + "/xiaobao_migrations"
+
+
+def test_upgrade_from_empty_gives_the_models_schema_with_no_pending_diff(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _fresh_url(tmp_path), "SECRET_KEY": "x"})
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+            tables = set(inspect(conn).get_table_names())
+        db.engine.dispose()
+    assert diff == []
+    assert {"users", "org_units", "courses", "course_versions", "lessons", "attempts", "completions"} <= tables
+
+
+def test_flask_db_check_reports_no_new_operations(tmp_path):
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _fresh_url(tmp_path), "SECRET_KEY": "x"})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db.engine.dispose()
