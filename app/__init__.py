@@ -8,9 +8,13 @@ from app import config as settings
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Build the app: defaults, then FLASK_* / plain environment variables, then ``config``."""
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(config: dict | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build the app: defaults, then FLASK_* / plain environment variables, then ``config``.
+
+    ``instance_path`` (default: ``instance/`` beside the package) holds the SQLite database,
+    the generated secret key and the demo logins.
+    """
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_object(settings.DefaultConfig)
     app.config.from_prefixed_env()
     settings.apply_environment(app.config)
@@ -46,6 +50,8 @@ def _finish_config(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from app.auth.passwords import Passwords
     from app.core.database import configure_sqlite
+    from flask_babel import lazy_gettext as _l
+
     from app.core.i18n import select_locale, select_timezone
 
     db.init_app(app)
@@ -55,6 +61,7 @@ def _init_extensions(app: Flask) -> None:
                      render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

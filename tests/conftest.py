@@ -37,14 +37,14 @@ def database_url(tmp_path_factory) -> str:
         engine.dispose()
     else:
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
-    app = create_app(_test_config(url, tmp_path_factory.mktemp("instance")))
+    app = create_app(_test_config(url), instance_path=str(tmp_path_factory.mktemp("instance")))
     with app.app_context():
         upgrade()
         db.engine.dispose()
     return url
 
 
-def _test_config(url: str, instance: Path) -> dict:
+def _test_config(url: str) -> dict:
     return {
         "TESTING": True,
         "SQLALCHEMY_DATABASE_URI": url,
@@ -76,7 +76,7 @@ class IsolatedClient(FlaskClient):
 @pytest.fixture
 def app(database_url, tmp_path):
     """A fresh app on the session database; every table is emptied afterwards."""
-    app = create_app(_test_config(database_url, tmp_path))
+    app = create_app(_test_config(database_url), instance_path=str(tmp_path / "instance"))
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
@@ -42,6 +44,8 @@ def test_demo_seed_builds_the_bank_once(app, runner):
     assert 190 <= users <= 220
     for name in ("admin", "content", "hr_head", "hr_beijing"):
         assert name in first.output
+    accounts = Path(app.instance_path, "demo-accounts.txt").read_text(encoding="utf-8")
+    assert "hr_beijing" in accounts and accounts in first.output
     second = runner.invoke(args=["demo", "seed"])
     assert second.exit_code == 0 and "already there" in second.output
     assert db.session.scalar(select(func.count()).select_from(User)) == users

@@ -26,7 +26,7 @@ def _fresh_url(tmp_path) -> str:
 
 
 def test_upgrade_from_empty_gives_the_models_schema_with_no_pending_diff(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _fresh_url(tmp_path), "SECRET_KEY": "x"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _fresh_url(tmp_path), "SECRET_KEY": "x"}, instance_path=str(tmp_path))
     with app.app_context():
         upgrade()
         with db.engine.connect() as conn:
@@ -38,7 +38,7 @@ def test_upgrade_from_empty_gives_the_models_schema_with_no_pending_diff(tmp_pat
 
 
 def test_flask_db_check_reports_no_new_operations(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _fresh_url(tmp_path), "SECRET_KEY": "x"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": _fresh_url(tmp_path), "SECRET_KEY": "x"}, instance_path=str(tmp_path))
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     result = runner.invoke(args=["db", "check"])

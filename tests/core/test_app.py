@@ -18,7 +18,7 @@ def test_healthz_reports_503_when_the_database_is_unreachable(tmp_path):
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing-dir/nope.db",
         "SECRET_KEY": "x", "TESTING": True,
-    })
+    }, instance_path=str(tmp_path))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.get_json() == {"status": "error", "db": "error"}
 
@@ -42,7 +42,8 @@ def test_no_inline_script_in_pages(client, make_user, tiny_content):
 
 def test_secure_cookie_when_configured_for_https(tmp_path, monkeypatch, database_url):
     monkeypatch.setenv("HTTPS", "1")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x", "TESTING": True})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x", "TESTING": True},
+                     instance_path=str(tmp_path))
     cookie = app.test_client().get("/login").headers["Set-Cookie"]
     assert "Secure" in cookie
 
@@ -50,9 +51,10 @@ def test_secure_cookie_when_configured_for_https(tmp_path, monkeypatch, database
 def test_secret_key_is_generated_once_into_instance(tmp_path, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
-    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
     key_file = Path(first.instance_path) / "secret_key"
-    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}, instance_path=str(tmp_path))
     assert key_file.exists() and first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text()
     assert len(first.config["SECRET_KEY"]) >= 32
 
