@@ -48,10 +48,10 @@ def _finish_config(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from app.auth.passwords import Passwords
-    from app.core.database import configure_sqlite
     from flask_babel import lazy_gettext as _l
 
+    from app.auth.passwords import Passwords
+    from app.core.database import configure_sqlite
     from app.core.i18n import select_locale, select_timezone
 
     db.init_app(app)
