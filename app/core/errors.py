@@ -50,6 +50,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if error.response is not None:  # abort(redirect(...)) and friends carry their own response
+            return error.response
         return _render(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -10,7 +10,6 @@ from app.content.models import Lesson
 from app.core.forms import ConfirmForm
 from app.extensions import db
 from app.learning import services
-from app.learning.models import Completion
 from app.quizzes import services as exams
 from app.quizzes.models import AttemptStatus
 
@@ -36,11 +35,18 @@ def _course_or_404(slug: str):
     return course
 
 
-def _enrollment_or_redirect(course):
+def _enrolled(slug: str):
+    """The course and the learner's enrolment; a learner who has not started is sent to the course."""
+    course = _course_or_404(slug)
     enrollment = services.find_enrollment(current_user, course)
     if enrollment is None:
         flash(_("Start the course first."), "info")
-    return enrollment
+        abort(redirect(url_for(".course", slug=slug)))
+    return course, enrollment
+
+
+def _grace() -> int:
+    return current_app.config["EXAM_GRACE_SECONDS"]
 
 
 @bp.get("")
@@ -59,10 +65,8 @@ def course(slug: str):
     enrollment = services.find_enrollment(current_user, course)
     version = enrollment.course_version if enrollment else course.current_version
     done = services.done_slugs(enrollment) if enrollment else set()
-    state = exams.exam_state(enrollment, grace=current_app.config["EXAM_GRACE_SECONDS"]) if enrollment else None
-    completion = db.session.scalar(
-        db.select(Completion).where(Completion.enrollment_id == enrollment.id)
-    ) if enrollment else None
+    state = exams.exam_state(enrollment, grace=_grace()) if enrollment else None
+    completion = services.completion_of(enrollment) if enrollment else None
     db.session.commit()  # exam_state may have expired an overrun attempt
     next_lesson = next((ls for ls in version.lessons if ls.slug not in done), None)
     return render_template(
@@ -96,10 +100,7 @@ def _lesson_or_404(enrollment, lesson_slug: str) -> tuple[Lesson, list[Lesson]]:
 @bp.get("/<slug>/lessons/<lesson_slug>")
 def lesson(slug: str, lesson_slug: str):
     """A lesson, or a case study in its own layout, with previous/next."""
-    course = _course_or_404(slug)
-    enrollment = _enrollment_or_redirect(course)
-    if enrollment is None:
-        return redirect(url_for(".course", slug=slug))
+    course, enrollment = _enrolled(slug)
     lesson, lessons = _lesson_or_404(enrollment, lesson_slug)
     index = lessons.index(lesson)
     return render_template(
@@ -113,12 +114,9 @@ def lesson(slug: str, lesson_slug: str):
 @bp.post("/<slug>/lessons/<lesson_slug>/done")
 def lesson_done(slug: str, lesson_slug: str):
     """Mark the lesson done and go on to the next one (or to the exam after the last)."""
-    course = _course_or_404(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    enrollment = _enrollment_or_redirect(course)
-    if enrollment is None:
-        return redirect(url_for(".course", slug=slug))
+    course, enrollment = _enrolled(slug)
     lesson, lessons = _lesson_or_404(enrollment, lesson_slug)
     services.complete_lesson(enrollment, lesson)
     db.session.commit()
@@ -135,11 +133,8 @@ def lesson_done(slug: str, lesson_slug: str):
 @bp.get("/<slug>/exam")
 def exam(slug: str):
     """Exam rules, attempts so far and the start button."""
-    course = _course_or_404(slug)
-    enrollment = _enrollment_or_redirect(course)
-    if enrollment is None:
-        return redirect(url_for(".course", slug=slug))
-    state = exams.exam_state(enrollment, grace=current_app.config["EXAM_GRACE_SECONDS"])
+    course, enrollment = _enrolled(slug)
+    state = exams.exam_state(enrollment, grace=_grace())
     db.session.commit()
     attempts = exams.attempts_of(enrollment)
     return render_template("learning/exam.html", course=course, version=enrollment.course_version,
@@ -149,14 +144,11 @@ def exam(slug: str):
 @bp.post("/<slug>/exam/start")
 def exam_start(slug: str):
     """Open an attempt (or return to the open one)."""
-    course = _course_or_404(slug)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    enrollment = _enrollment_or_redirect(course)
-    if enrollment is None:
-        return redirect(url_for(".course", slug=slug))
+    course, enrollment = _enrolled(slug)
     try:
-        attempt = exams.start_attempt(enrollment, grace=current_app.config["EXAM_GRACE_SECONDS"])
+        attempt = exams.start_attempt(enrollment, grace=_grace())
     except exams.ExamError as error:
         db.session.rollback()
         flash(EXAM_MESSAGES[error.code](), "warning")
@@ -178,7 +170,7 @@ def attempt(token: str):
     attempt = _attempt_or_404(token)
     if attempt.status != AttemptStatus.OPEN:
         return redirect(url_for(".results", token=token))
-    exams.exam_state(attempt.enrollment, grace=current_app.config["EXAM_GRACE_SECONDS"])
+    exams.exam_state(attempt.enrollment, grace=_grace())
     db.session.commit()
     if attempt.status != AttemptStatus.OPEN:
         flash(_("The time limit has passed; this attempt was closed without a score."), "warning")
@@ -200,7 +192,7 @@ def submit(token: str):
         for answer, _question in exams.attempt_items(attempt)
     }
     was_open = attempt.status == AttemptStatus.OPEN
-    exams.submit_attempt(attempt, responses, grace=current_app.config["EXAM_GRACE_SECONDS"])
+    exams.submit_attempt(attempt, responses, grace=_grace())
     db.session.commit()
     if was_open and attempt.status == AttemptStatus.EXPIRED:
         flash(_("The time limit had passed when the answers arrived; the attempt was not scored."), "warning")
@@ -213,13 +205,11 @@ def results(token: str):
     attempt = _attempt_or_404(token)
     if attempt.status == AttemptStatus.OPEN:
         return redirect(url_for(".attempt", token=token))
-    completion = db.session.scalar(
-        db.select(Completion).where(Completion.enrollment_id == attempt.enrollment_id)
-    )
+    completion = services.completion_of(attempt.enrollment)
     return render_template(
         "learning/results.html", attempt=attempt, items=exams.attempt_items(attempt),
         course=attempt.enrollment.course, completion=completion,
-        state=exams.exam_state(attempt.enrollment, grace=current_app.config["EXAM_GRACE_SECONDS"]),
+        state=exams.exam_state(attempt.enrollment, grace=_grace()),
         form=ConfirmForm(),
     )
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
 from app.content.models import Course, CourseVersion, Lesson
@@ -55,6 +56,7 @@ def published_courses() -> list[Course]:
         db.session.scalars(
             select(Course)
             .where(Course.published.is_(True), Course.current_version_id.is_not(None))
+            .options(selectinload(Course.current_version))
             .order_by(Course.slug)
         )
     )
@@ -166,6 +168,11 @@ def all_lessons_done(enrollment: Enrollment) -> bool:
     return {ls.slug for ls in lessons_of(enrollment)} <= done_slugs(enrollment)
 
 
+def completion_of(enrollment: Enrollment) -> Completion | None:
+    """The completion (with its certificate) of this enrolment, if the course is finished."""
+    return db.session.scalar(select(Completion).where(Completion.enrollment_id == enrollment.id))
+
+
 def new_certificate_code() -> str:
     """An unguessable, human-typable code such as XB-7KQ2-M9TF-3HRA."""
     chars = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
@@ -174,7 +181,7 @@ def new_certificate_code() -> str:
 
 def complete_if_done(enrollment: Enrollment, best_percent: float, now=None) -> Completion | None:
     """Complete the course when every lesson is done and the exam is passed."""
-    existing = db.session.scalar(select(Completion).where(Completion.enrollment_id == enrollment.id))
+    existing = completion_of(enrollment)
     if existing is not None or not all_lessons_done(enrollment):
         return existing
     now = now or utcnow()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import selectinload
 
 from app.auth.models import Role, User, UserRole
 from app.content.models import Course
@@ -65,6 +66,7 @@ def child_unit_figures(scope: OrgUnit, course: Course) -> list[Figures]:
     """For each direct child of ``scope`` (or ``scope`` itself when it has none): the course figures."""
     children = list(db.session.scalars(
         select(OrgUnit).where(OrgUnit.parent_id == scope.id).order_by(OrgUnit.code)
+        .options(selectinload(OrgUnit.children))
     )) or [scope]
     learners = _learners(scope)
     prefix_cases = [(learners.c.path.like(child.path + "%"), child.id) for child in children]
