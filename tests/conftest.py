@@ -91,8 +91,8 @@ def _empty_tables() -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
-            conn.execute(text("UPDATE courses SET current_version_id = NULL"))
-            conn.execute(text("UPDATE quizzes SET current_version_id = NULL"))
+            for table in ("courses", "quizzes", "scenarios"):
+                conn.execute(text(f"UPDATE {table} SET current_version_id = NULL"))
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
 

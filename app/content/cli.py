@@ -28,7 +28,8 @@ def check(paths):
     questions = sum(len(q.questions) for q in bundle.quizzes.values())
     lessons = sum(len(c.lessons) for c in bundle.courses.values())
     click.echo(f"ok: {len(bundle.courses)} course(s), {lessons} lesson(s), "
-               f"{len(bundle.quizzes)} question bank(s), {questions} question(s)")
+               f"{len(bundle.quizzes)} question bank(s), {questions} question(s), "
+               f"{len(bundle.scenarios)} scenario(s)")
 
 
 @content_cli.command("sync")

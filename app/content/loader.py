@@ -30,8 +30,9 @@ CASE_SECTIONS = (
 )
 COURSE_KEYS = {
     "title", "title_en", "title_zh_hant", "summary", "summary_en", "summary_zh_hant",
-    "audience", "minutes", "lessons", "exam",
+    "audience", "minutes", "lessons", "exam", "scenarios",
 }
+SCENARIO_REQUIREMENT_KEYS = {"id", "min_score"}
 LESSON_KEYS = {"kind", "title", "title_en", "title_zh_hant", "minutes", "remember"}
 QUIZ_KEYS = {
     "title", "title_en", "title_zh_hant", "draw", "pass_mark", "max_attempts", "time_limit",
@@ -132,13 +133,15 @@ class CourseSpec:
     minutes: int
     lessons: list[LessonSpec]
     exam: str
+    scenarios: list = field(default_factory=list)  # [[scenario id, min score or None, line]]
 
-    def fingerprint(self, exam_hash: str) -> str:
+    def fingerprint(self, exam_hash: str, scenario_hashes: dict | None = None) -> str:
         """A hash of the course as learners see it, including the exam it uses."""
         return _hash(
             {
                 "title": self.title, "summary": self.summary, "audience": self.audience,
                 "minutes": self.minutes, "exam": [self.exam, exam_hash],
+                "scenarios": [[sid, score, (scenario_hashes or {}).get(sid)] for sid, score, _ in self.scenarios],
                 "lessons": [
                     [ls.slug, ls.kind, ls.title, ls.minutes, ls.remember, ls.body]
                     for ls in self.lessons
@@ -151,6 +154,7 @@ class CourseSpec:
 class Bundle:
     courses: dict[str, CourseSpec] = field(default_factory=dict)
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
+    scenarios: dict = field(default_factory=dict)
 
 
 def _hash(data) -> str:
@@ -426,7 +430,32 @@ def load_course(folder: Path, issues: Issues) -> CourseSpec | None:
     minutes = r.integer("minutes", default=0, minimum=0, maximum=10000)
     exam = r.text("exam", required=True)
     lessons = _load_lesson_list(issues, folder, card, data, r)
-    return CourseSpec(slug, folder, title, summary, audience, minutes or 0, lessons, exam or "")
+    scenarios = _load_scenario_requirements(issues, card, data, r)
+    return CourseSpec(slug, folder, title, summary, audience, minutes or 0, lessons, exam or "", scenarios)
+
+
+def _load_scenario_requirements(issues, card: Path, data: LMap, r: _Reader) -> list:
+    items = data.get("scenarios")
+    if items is None:
+        return []
+    if not isinstance(items, LList):
+        r.error(r.line("scenarios"), "'scenarios' must be a list like  - id: safe-account-transfer")
+        return []
+    result = []
+    for index, item in enumerate(items):
+        line = items.item_lines[index]
+        if isinstance(item, str):
+            item_id, score = item, None
+        elif isinstance(item, LMap):
+            sr = _Reader(issues, card, item, SCENARIO_REQUIREMENT_KEYS, "a course scenario")
+            item_id = sr.text("id", required=True)
+            score = sr.integer("min_score", minimum=0, maximum=100)
+        else:
+            issues.add(card, line, "each scenario is an id, or  id: …  with an optional  min_score: …")
+            continue
+        if item_id:
+            result.append([item_id, score, line])
+    return result
 
 
 def _load_lesson_list(issues, folder: Path, card: Path, data: LMap, r: _Reader) -> list[LessonSpec]:
@@ -604,10 +633,16 @@ def load_tree(root: Path, paths: list[Path] | None = None) -> tuple[Bundle, Issu
     """
     issues = Issues()
     bundle = Bundle()
-    quiz_files, course_dirs = _classify(root, paths, issues)
+    from app.content.scenarios import load_scenario
+
+    quiz_files, course_dirs, scenario_files = _classify(root, paths, issues)
     for path in quiz_files:
         if (quiz := load_quiz(path, issues)) is not None:
             bundle.quizzes[quiz.slug] = quiz
+    for path in scenario_files:
+        if (scenario := load_scenario(path, issues)) is not None:
+            bundle.scenarios[scenario.slug] = scenario
+    known_scenarios = set(bundle.scenarios) | {p.stem for p in (root / "quizzes" / "scenarios").glob("*.yaml")}
     known_quizzes = set(bundle.quizzes) | {p.stem for p in (root / "quizzes").glob("*.yaml")}
     for folder in course_dirs:
         course = load_course(folder, issues)
@@ -619,6 +654,10 @@ def load_tree(root: Path, paths: list[Path] | None = None) -> tuple[Bundle, Issu
                 folder / "course.yaml", data_line,
                 f"exam '{course.exam}' does not exist (no quizzes/{course.exam}.yaml)",
             )
+        for scenario_id, _score, line in course.scenarios:
+            if scenario_id not in known_scenarios:
+                issues.add(folder / "course.yaml", line,
+                           f"scenario '{scenario_id}' does not exist (no quizzes/scenarios/{scenario_id}.yaml)")
         bundle.courses[course.slug] = course
     return bundle, issues
 
@@ -627,25 +666,30 @@ def _classify(root: Path, paths: list[Path] | None, issues: Issues):
     if not paths:
         quiz_files = sorted((root / "quizzes").glob("*.yaml"))
         course_dirs = sorted(p.parent for p in (root / "courses").glob("*/course.yaml"))
-        return quiz_files, course_dirs
-    quiz_files, course_dirs = [], []
+        return quiz_files, course_dirs, sorted((root / "quizzes" / "scenarios").glob("*.yaml"))
+    quiz_files, course_dirs, scenario_files = [], [], []
     for path in paths:
         if path.is_dir():
             if (path / "course.yaml").exists():
                 course_dirs.append(path)
+            elif path.name == "scenarios":
+                scenario_files.extend(sorted(path.glob("*.yaml")))
             else:
                 quiz_files.extend(sorted(path.glob("*.yaml")))
+                scenario_files.extend(sorted((path / "scenarios").glob("*.yaml")))
                 course_dirs.extend(sorted(p.parent for p in path.glob("*/course.yaml")))
         elif path.name == "course.yaml" or (path.suffix == ".md" and (path.parent / "course.yaml").exists()):
             course_dirs.append(path.parent)
+        elif path.suffix in (".yaml", ".yml") and path.parent.name == "scenarios":
+            scenario_files.append(path)
         elif path.suffix in (".yaml", ".yml"):
             quiz_files.append(path)
         elif not path.exists():
             issues.add(path, 1, "no such file or folder")
         else:
             issues.add(path, 1, "not a course folder, course.yaml, lesson (.md) or question bank (.yaml)")
-    unique_dirs = list(dict.fromkeys(course_dirs))
-    return list(dict.fromkeys(quiz_files)), unique_dirs
+    unique = lambda items: list(dict.fromkeys(items))  # noqa: E731
+    return unique(quiz_files), unique(course_dirs), unique(scenario_files)
 
 
 def _line_of_key(path: Path, key: str) -> int:

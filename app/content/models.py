@@ -118,6 +118,7 @@ class CourseVersion(db.Model):
     lessons: Mapped[list[Lesson]] = relationship(
         back_populates="course_version", order_by="Lesson.position"
     )
+    scenarios: Mapped[list[CourseScenario]] = relationship(order_by="CourseScenario.position")
 
 
 class Lesson(db.Model):
@@ -138,3 +139,52 @@ class Lesson(db.Model):
     sections: Mapped[dict] = mapped_column(JSON, default=dict)
 
     course_version: Mapped[CourseVersion] = relationship(back_populates="lessons")
+
+
+class Scenario(db.Model):
+    """A role-play scenario, identified by its file name."""
+
+    __tablename__ = "scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scenario_versions.id", use_alter=True)
+    )
+    current_version: Mapped[ScenarioVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class ScenarioVersion(db.Model):
+    """One immutable load of a scenario: its whole graph, texts in every language, and best path."""
+
+    __tablename__ = "scenario_versions"
+    __table_args__ = (UniqueConstraint("scenario_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict] = mapped_column(JSON)
+    best_path: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    scenario: Mapped[Scenario] = relationship(foreign_keys=[scenario_id])
+
+
+class CourseScenario(db.Model):
+    """A scenario a course version requires, with the score needed (the scenario's own when None)."""
+
+    __tablename__ = "course_scenarios"
+    __table_args__ = (UniqueConstraint("course_version_id", "scenario_version_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"), index=True)
+    scenario_version_id: Mapped[int] = mapped_column(ForeignKey("scenario_versions.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    min_score: Mapped[int | None] = mapped_column(Integer)
+
+    scenario_version: Mapped[ScenarioVersion] = relationship()

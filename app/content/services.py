@@ -10,9 +10,21 @@ from sqlalchemy import select
 from app.content import markdown
 from app.content.i18n import fill_traditional, to_traditional
 from app.content.loader import Bundle, CourseSpec, Issue, QuizSpec, load_tree, split_case_sections
-from app.content.models import Course, CourseVersion, Lesson, Question, Quiz, QuizVersion
+from app.content.models import (
+    Course,
+    CourseScenario,
+    CourseVersion,
+    Lesson,
+    Question,
+    Quiz,
+    QuizVersion,
+    Scenario,
+    ScenarioVersion,
+)
+from app.content.scenarios import ScenarioSpec
 from app.core import audit
 from app.extensions import db
+from app.quizzes import scenario as scenario_engine
 
 
 class ContentInvalid(Exception):
@@ -46,8 +58,13 @@ def sync_bundle(bundle: Bundle, *, actor=None) -> SyncReport:
     """Write a validated bundle as new versions where it changed."""
     report = SyncReport()
     quiz_versions = {slug: _sync_quiz(spec, report) for slug, spec in bundle.quizzes.items()}
+    scenario_versions = {slug: _sync_scenario(spec, report) for slug, spec in bundle.scenarios.items()}
     for spec in bundle.courses.values():
-        _sync_course(spec, quiz_versions[spec.exam], bundle.quizzes[spec.exam], report)
+        _sync_course(spec, quiz_versions[spec.exam], bundle, scenario_versions, report)
+    for scenario in db.session.scalars(select(Scenario).where(Scenario.published.is_(True))):
+        if scenario.slug not in bundle.scenarios:
+            scenario.published = False
+            report.unpublished.append(f"scenario {scenario.slug}")
     for course in db.session.scalars(select(Course).where(Course.published.is_(True))):
         if course.slug not in bundle.courses:
             course.published = False
@@ -97,8 +114,11 @@ def _sync_quiz(spec: QuizSpec, report: SyncReport) -> QuizVersion:
     return version
 
 
-def _sync_course(spec: CourseSpec, exam: QuizVersion, quiz_spec: QuizSpec, report) -> None:
-    digest = spec.fingerprint(quiz_spec.fingerprint())
+def _sync_course(spec: CourseSpec, exam: QuizVersion, bundle: Bundle, scenario_versions: dict, report) -> None:
+    digest = spec.fingerprint(
+        bundle.quizzes[spec.exam].fingerprint(),
+        {slug: scenario.fingerprint() for slug, scenario in bundle.scenarios.items()},
+    )
     course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
     if course is None:
         course = Course(slug=spec.slug, published=True)
@@ -124,6 +144,9 @@ def _sync_course(spec: CourseSpec, exam: QuizVersion, quiz_spec: QuizSpec, repor
     db.session.add(version)
     for position, lesson in enumerate(spec.lessons, 1):
         db.session.add(_build_lesson(version, position, lesson))
+    for position, (scenario_id, min_score, _line) in enumerate(spec.scenarios, 1):
+        db.session.add(CourseScenario(course_version=version, scenario_version=scenario_versions[scenario_id],
+                                      position=position, min_score=min_score))
     db.session.flush()
     course.current_version = version
 
@@ -147,3 +170,41 @@ def _build_lesson(version: CourseVersion, position: int, spec) -> Lesson:
         body_html={locale: markdown.render(body) for locale, body in bodies.items()},
         sections=sections,
     )
+
+
+def _sync_scenario(spec: ScenarioSpec, report: SyncReport) -> ScenarioVersion:
+    digest = spec.fingerprint()
+    scenario = db.session.scalar(select(Scenario).where(Scenario.slug == spec.slug))
+    if scenario is None:
+        scenario = Scenario(slug=spec.slug, published=True)
+        db.session.add(scenario)
+        db.session.flush()
+        report.created.append(f"scenario {spec.slug}")
+    elif scenario.current_version and scenario.current_version.content_hash == digest:
+        scenario.published = True
+        report.unchanged.append(f"scenario {spec.slug}")
+        return scenario.current_version
+    else:
+        scenario.published = True
+        report.updated.append(f"scenario {spec.slug}")
+    data = _with_traditional(spec.data)
+    best = scenario_engine.best_path(scenario_engine.graph_from_data(data))
+    version = ScenarioVersion(
+        scenario=scenario, number=(scenario.current_version.number + 1) if scenario.current_version else 1,
+        content_hash=digest, title=data["title"], data=data, best_path=list(best.path) if best else [],
+    )
+    db.session.add(version)
+    db.session.flush()
+    scenario.current_version = version
+    return version
+
+
+def _with_traditional(value):
+    """Every {zh_Hans: …} text in a scenario gets its zh_Hant conversion (authors' own kept)."""
+    if isinstance(value, dict):
+        if "zh_Hans" in value and all(isinstance(v, str) for v in value.values()):
+            return fill_traditional(value)
+        return {k: _with_traditional(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_with_traditional(v) for v in value]
+    return value

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import User
-from app.content.models import Course, CourseVersion, Lesson
+from app.content.models import Course, CourseScenario, CourseVersion, Lesson, ScenarioVersion
 from app.core.time import utcnow
 from app.extensions import db
 from app.learning.models import Completion, Enrollment, EnrollmentStatus, LessonProgress
@@ -179,15 +179,46 @@ def new_certificate_code() -> str:
     return f"XB-{chars[:4]}-{chars[4:8]}-{chars[8:]}"
 
 
-def complete_if_done(enrollment: Enrollment, best_percent: float, now=None) -> Completion | None:
-    """Complete the course when every lesson is done and the exam is passed."""
+def exam_passed(enrollment: Enrollment) -> bool:
+    """True when one of the learner's attempts at this course's exam passed."""
+    from app.quizzes.models import Attempt
+
+    return db.session.scalar(
+        select(Attempt.id).where(Attempt.enrollment_id == enrollment.id, Attempt.passed.is_(True)).limit(1)
+    ) is not None
+
+
+def scenario_requirements(enrollment: Enrollment) -> list[tuple[CourseScenario, bool]]:
+    """Each role-play the course requires, and whether the learner has met it."""
+    from app.quizzes.models import ScenarioRun
+
+    result = []
+    for requirement in enrollment.course_version.scenarios:
+        scenario_id = requirement.scenario_version.scenario_id
+        query = (
+            select(ScenarioRun.id)
+            .join(ScenarioVersion, ScenarioRun.scenario_version_id == ScenarioVersion.id)
+            .where(ScenarioRun.user_id == enrollment.user_id, ScenarioVersion.scenario_id == scenario_id,
+                   ScenarioRun.passed.is_(True))
+        )
+        if requirement.min_score is not None:
+            query = query.where(ScenarioRun.percent >= requirement.min_score)
+        result.append((requirement, db.session.scalar(query.limit(1)) is not None))
+    return result
+
+
+def complete_if_done(enrollment: Enrollment, now=None) -> Completion | None:
+    """Complete the course when every lesson is done, the exam passed and every required role-play passed."""
     existing = completion_of(enrollment)
-    if existing is not None or not all_lessons_done(enrollment):
+    if existing is not None:
         return existing
+    if not (all_lessons_done(enrollment) and exam_passed(enrollment)
+            and all(met for _, met in scenario_requirements(enrollment))):
+        return None
     now = now or utcnow()
     completion = Completion(
         enrollment_id=enrollment.id, user_id=enrollment.user_id, course_id=enrollment.course_id,
-        course_version_id=enrollment.course_version_id, completed_at=now, percent=best_percent,
+        course_version_id=enrollment.course_version_id, completed_at=now, percent=enrollment.best_percent or 0,
         certificate_code=new_certificate_code(),
     )
     db.session.add(completion)
@@ -195,6 +226,18 @@ def complete_if_done(enrollment: Enrollment, best_percent: float, now=None) -> C
     enrollment.completed_at = now
     db.session.flush()
     return completion
+
+
+def complete_courses_requiring(user_id: int, scenario_id: int, now=None) -> list[Completion]:
+    """After a passed role-play: complete every course of the learner that was waiting for it."""
+    enrollments = db.session.scalars(
+        select(Enrollment)
+        .join(CourseScenario, CourseScenario.course_version_id == Enrollment.course_version_id)
+        .join(ScenarioVersion, CourseScenario.scenario_version_id == ScenarioVersion.id)
+        .where(Enrollment.user_id == user_id, ScenarioVersion.scenario_id == scenario_id,
+               Enrollment.status == EnrollmentStatus.IN_PROGRESS)
+    ).all()
+    return [c for e in enrollments if (c := complete_if_done(e, now)) is not None]
 
 
 def find_certificate(code: str) -> Completion | None:

@@ -162,7 +162,7 @@ def submit_attempt(attempt: Attempt, responses: dict[int, list[str]], *, now=Non
     _record_best(attempt)
     db.session.flush()
     if attempt.passed:
-        learning.complete_if_done(attempt.enrollment, attempt.enrollment.best_percent, now)
+        learning.complete_if_done(attempt.enrollment, now)
     return attempt
 
 
