@@ -76,9 +76,10 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.core.routes import bp as core_bp
     from app.learning.routes import bp as learning_bp
+    from app.quizzes.routes import bp as scenarios_bp
     from app.reports.routes import bp as reports_bp
 
-    for blueprint in (core_bp, auth_bp, learning_bp, reports_bp, admin_bp):
+    for blueprint in (core_bp, auth_bp, learning_bp, scenarios_bp, reports_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 

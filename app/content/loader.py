@@ -252,9 +252,10 @@ def load_quiz(path: Path, issues: Issues) -> QuizSpec | None:
     slug = path.stem
     if not SLUG_RE.match(slug):
         issues.add(path, 1, "file name must be lower-case letters, digits and '-' (e.g. fraud-basics.yaml)")
+    before = len(issues)
     data = _read_yaml(issues, path, _read_text(path, issues))
     if data is None:
-        if path.exists():
+        if path.exists() and len(issues) == before:
             issues.add(path, 1, "the question bank is empty")
         return None
     if not isinstance(data, LMap):
@@ -416,11 +417,12 @@ def load_course(folder: Path, issues: Issues) -> CourseSpec | None:
     if not card.exists():
         issues.add(card, 1, "missing course.yaml")
         return None
+    before = len(issues)
     data = _read_yaml(issues, card, _read_text(card, issues))
     if not isinstance(data, LMap):
         if data is not None:
             issues.add(card, 1, "course.yaml must be a mapping with title, summary, lessons, exam")
-        else:
+        elif len(issues) == before:
             issues.add(card, 1, "course.yaml is empty")
         return None
     r = _Reader(issues, card, data, COURSE_KEYS, "course.yaml")

@@ -144,8 +144,9 @@ def _sync_course(spec: CourseSpec, exam: QuizVersion, bundle: Bundle, scenario_v
     db.session.add(version)
     for position, lesson in enumerate(spec.lessons, 1):
         db.session.add(_build_lesson(version, position, lesson))
+    db.session.flush()
     for position, (scenario_id, min_score, _line) in enumerate(spec.scenarios, 1):
-        db.session.add(CourseScenario(course_version=version, scenario_version=scenario_versions[scenario_id],
+        db.session.add(CourseScenario(course_version_id=version.id, scenario_version=scenario_versions[scenario_id],
                                       position=position, min_score=min_score))
     db.session.flush()
     course.current_version = version

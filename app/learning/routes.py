@@ -69,9 +69,12 @@ def course(slug: str):
     completion = services.completion_of(enrollment) if enrollment else None
     db.session.commit()  # exam_state may have expired an overrun attempt
     next_lesson = next((ls for ls in version.lessons if ls.slug not in done), None)
+    requirements = (services.scenario_requirements(enrollment) if enrollment
+                    else [(requirement, False) for requirement in version.scenarios])
     return render_template(
         "learning/course.html", course=course, version=version, enrollment=enrollment, done=done,
-        state=state, completion=completion, next_lesson=next_lesson, form=ConfirmForm(),
+        state=state, completion=completion, next_lesson=next_lesson, requirements=requirements,
+        form=ConfirmForm(),
     )
 
 

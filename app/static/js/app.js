@@ -37,6 +37,15 @@
     });
   }
 
+  // Buttons marked data-once submit their form a single time (double clicks, impatient taps).
+  document.addEventListener("submit", function (event) {
+    var button = event.target.querySelector("[data-once]");
+    if (!button || event.defaultPrevented) { return; }
+    if (event.target.dataset.sent) { event.preventDefault(); return; }
+    event.target.dataset.sent = "1";
+    document.querySelectorAll(".reply-button").forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
+  });
+
   document.addEventListener("click", function (event) {
     var target = event.target.closest("[data-print]");
     if (target) { window.print(); }
