@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, or_, select
 
 from app.auth.models import Role, User, UserRole
-from app.content.models import Course, CourseVersion, Lesson, Question, Quiz
+from app.content.models import Course, CourseVersion, Lesson, Question, Quiz, Scenario, ScenarioVersion
 from app.core.models import AuditEvent
 from app.extensions import db
+from app.quizzes.models import ScenarioDecision, ScenarioRun
 
 
 def courses_with_versions():
@@ -57,3 +60,56 @@ def audit_query():
 def users_by_id(ids: set[int]) -> dict[int, User]:
     """Accounts keyed by id (for naming the actors of audit events in one query)."""
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+@dataclass(frozen=True)
+class ScenarioFigures:
+    scenario: Scenario
+    runs: int
+    finished: int
+    passed: int
+    average: float | None
+
+    @property
+    def pass_rate(self) -> float:
+        return 100 * self.passed / self.finished if self.finished else 0.0
+
+
+def scenario_figures() -> list[ScenarioFigures]:
+    """Per published scenario: runs started, finished, passed and the average score, in one query."""
+    rows = db.session.execute(
+        select(
+            Scenario,
+            func.count(ScenarioRun.id),
+            func.count(ScenarioRun.finished_at),
+            func.coalesce(func.sum(case((ScenarioRun.passed.is_(True), 1), else_=0)), 0),
+            func.avg(ScenarioRun.percent),
+        )
+        .outerjoin(ScenarioVersion, ScenarioVersion.scenario_id == Scenario.id)
+        .outerjoin(ScenarioRun, ScenarioRun.scenario_version_id == ScenarioVersion.id)
+        .where(Scenario.published.is_(True))
+        .group_by(Scenario.id)
+        .order_by(Scenario.slug)
+    ).all()
+    return [ScenarioFigures(s, runs, finished, int(passed), avg) for s, runs, finished, passed, avg in rows]
+
+
+def ending_counts(version_id: int) -> dict[str, int]:
+    """How many finished runs of this version reached each ending."""
+    return dict(db.session.execute(
+        select(ScenarioRun.ending, func.count())
+        .where(ScenarioRun.scenario_version_id == version_id, ScenarioRun.ending.is_not(None))
+        .group_by(ScenarioRun.ending)
+    ).all())
+
+
+def choice_counts(version_id: int) -> dict[str, dict[int, int]]:
+    """For each node of this version: how many decisions took each choice (GROUP BY node, choice)."""
+    counts: dict[str, dict[int, int]] = {}
+    for node_id, choice_index, count in db.session.execute(
+        select(ScenarioDecision.node_id, ScenarioDecision.choice_index, func.count())
+        .where(ScenarioDecision.scenario_version_id == version_id)
+        .group_by(ScenarioDecision.node_id, ScenarioDecision.choice_index)
+    ):
+        counts.setdefault(node_id, {})[choice_index] = count
+    return counts

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, render_template, request
 
 from app.admin import queries
+from app.admin.analysis import analyse
 from app.auth.decorators import role_required
 from app.auth.models import Role
 from app.extensions import db
@@ -39,3 +40,25 @@ def audit():
     page = db.paginate(queries.audit_query(), per_page=PAGE_SIZE, error_out=False)
     actors = queries.users_by_id({e.actor_id for e in page.items if e.actor_id})
     return render_template("admin/audit.html", page=page, actors=actors)
+
+
+@bp.get("/scenarios")
+@role_required(Role.CONTENT_ADMIN)
+def scenarios():
+    """Every role-play with its runs, pass rate and average score."""
+    return render_template("admin/scenarios.html", rows=queries.scenario_figures())
+
+
+@bp.get("/scenarios/<slug>")
+@role_required(Role.CONTENT_ADMIN)
+def scenario(slug: str):
+    """Where staff go wrong: endings reached and, for every node, the share choosing each reply."""
+    from app.quizzes import scenario_services
+
+    found = scenario_services.get_scenario(slug)
+    if found is None:
+        abort(404)
+    version = found.current_version
+    analysis = analyse(version.data, version.best_path, queries.ending_counts(version.id),
+                       queries.choice_counts(version.id))
+    return render_template("admin/scenario.html", scenario=found, version=version, analysis=analysis)

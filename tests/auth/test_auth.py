@@ -73,13 +73,15 @@ def test_logout_needs_a_post(client, make_user):
     assert client.get("/learn").status_code == 302
 
 
-@pytest.mark.parametrize("path", ["/learn", "/hr", "/admin", "/admin/users", "/admin/audit"])
+@pytest.mark.parametrize(
+    "path", ["/learn", "/learn/scenarios", "/hr", "/admin", "/admin/users", "/admin/audit", "/admin/scenarios"]
+)
 def test_anonymous_visitors_are_sent_to_login(client, path):
     response = client.get(path)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("path", ["/hr", "/admin", "/admin/users", "/admin/audit"])
+@pytest.mark.parametrize("path", ["/hr", "/admin", "/admin/users", "/admin/audit", "/admin/scenarios"])
 def test_employees_get_403_on_hr_and_admin(client, make_user, path):
     make_user("emp")
     login(client, "emp")
