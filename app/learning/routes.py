@@ -212,6 +212,7 @@ def results(token: str):
     return render_template(
         "learning/results.html", attempt=attempt, items=exams.attempt_items(attempt),
         course=attempt.enrollment.course, completion=completion,
+        missing_roleplays=[r for r, met in services.scenario_requirements(attempt.enrollment) if not met],
         state=exams.exam_state(attempt.enrollment, grace=_grace()),
         form=ConfirmForm(),
     )

@@ -264,3 +264,13 @@ def qr_svg(url: str) -> str:
     import segno
 
     return segno.make(url, error="m").svg_inline(scale=3, dark="#1f2937", omitsize=False)
+
+
+def completions_requiring(user_id: int, scenario_id: int) -> list[Completion]:
+    """The learner's completed courses that required this role-play (to link their certificates)."""
+    return list(db.session.scalars(
+        select(Completion)
+        .join(CourseScenario, CourseScenario.course_version_id == Completion.course_version_id)
+        .join(ScenarioVersion, CourseScenario.scenario_version_id == ScenarioVersion.id)
+        .where(Completion.user_id == user_id, ScenarioVersion.scenario_id == scenario_id)
+    ))

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from app.core.charts import bar_chart
 from app.core.forms import ConfirmForm
 from app.extensions import db
+from app.learning.services import completions_requiring
 from app.quizzes import scenario as engine
 from app.quizzes import scenario_services as scenarios
 from app.quizzes.models import RunStatus
@@ -111,4 +112,5 @@ def debrief(token: str):
         turns=scenarios.transcript(version, scenarios.path_of(run)),
         best_turns=scenarios.transcript(version, version.best_path), best_ending=data["endings"][best.current],
         chart=chart, scenario=version.scenario, form=ConfirmForm(),
+        completions=completions_requiring(current_user.id, version.scenario_id) if run.passed else [],
     )
