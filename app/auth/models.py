@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, DateTime, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.time import utcnow
@@ -32,6 +32,8 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(80))
     email: Mapped[str | None] = mapped_column(String(255))
     position: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    mobile: Mapped[str | None] = mapped_column(String(20))
+    hire_date: Mapped[date | None] = mapped_column(Date)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     hr_scope_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
