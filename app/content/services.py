@@ -78,20 +78,40 @@ def sync_bundle(bundle: Bundle, *, actor=None) -> SyncReport:
     return report
 
 
+def _find_or_create(model, kind: str, slug: str, digest: str, report: SyncReport):
+    """The item with this slug (created if new) and whether it needs a new version.
+
+    An unchanged item keeps its version; a withdrawn one that is back in the files is published again.
+    """
+    item = db.session.scalar(select(model).where(model.slug == slug))
+    if item is None:
+        item = model(slug=slug)
+        db.session.add(item)
+        db.session.flush()
+        report.created.append(f"{kind} {slug}")
+        return item, True
+    republished = hasattr(item, "published") and not item.published
+    if hasattr(item, "published"):
+        item.published = True
+    if item.current_version is not None and item.current_version.content_hash == digest:
+        (report.updated if republished else report.unchanged).append(
+            f"{kind} {slug}" + (" (published again)" if republished else "")
+        )
+        return item, False
+    report.updated.append(f"{kind} {slug}")
+    return item, True
+
+
+def _next_number(item) -> int:
+    return item.current_version.number + 1 if item.current_version is not None else 1
+
+
 def _sync_quiz(spec: QuizSpec, report: SyncReport) -> QuizVersion:
     digest = spec.fingerprint()
-    quiz = db.session.scalar(select(Quiz).where(Quiz.slug == spec.slug))
-    if quiz is None:
-        quiz = Quiz(slug=spec.slug)
-        db.session.add(quiz)
-        db.session.flush()
-        report.created.append(f"quiz {spec.slug}")
-    elif quiz.current_version and quiz.current_version.content_hash == digest:
-        report.unchanged.append(f"quiz {spec.slug}")
+    quiz, changed = _find_or_create(Quiz, "quiz", spec.slug, digest, report)
+    if not changed:
         return quiz.current_version
-    else:
-        report.updated.append(f"quiz {spec.slug}")
-    number = (quiz.current_version.number + 1) if quiz.current_version else 1
+    number = _next_number(quiz)
     version = QuizVersion(
         quiz=quiz, number=number, content_hash=digest, title=spec.title["zh_Hans"],
         titles=fill_traditional(spec.title), draw_count=spec.draw, pass_mark=spec.pass_mark,
@@ -119,23 +139,10 @@ def _sync_course(spec: CourseSpec, exam: QuizVersion, bundle: Bundle, scenario_v
         bundle.quizzes[spec.exam].fingerprint(),
         {slug: scenario.fingerprint() for slug, scenario in bundle.scenarios.items()},
     )
-    course = db.session.scalar(select(Course).where(Course.slug == spec.slug))
-    if course is None:
-        course = Course(slug=spec.slug, published=True)
-        db.session.add(course)
-        db.session.flush()
-        report.created.append(f"course {spec.slug}")
-    elif course.current_version and course.current_version.content_hash == digest:
-        if not course.published:
-            course.published = True
-            report.updated.append(f"course {spec.slug} (published again)")
-        else:
-            report.unchanged.append(f"course {spec.slug}")
+    course, changed = _find_or_create(Course, "course", spec.slug, digest, report)
+    if not changed:
         return
-    else:
-        course.published = True
-        report.updated.append(f"course {spec.slug}")
-    number = (course.current_version.number + 1) if course.current_version else 1
+    number = _next_number(course)
     version = CourseVersion(
         course=course, number=number, content_hash=digest, title=fill_traditional(spec.title),
         summary=fill_traditional(spec.summary), audience=spec.audience, minutes=spec.minutes,
@@ -175,23 +182,13 @@ def _build_lesson(version: CourseVersion, position: int, spec) -> Lesson:
 
 def _sync_scenario(spec: ScenarioSpec, report: SyncReport) -> ScenarioVersion:
     digest = spec.fingerprint()
-    scenario = db.session.scalar(select(Scenario).where(Scenario.slug == spec.slug))
-    if scenario is None:
-        scenario = Scenario(slug=spec.slug, published=True)
-        db.session.add(scenario)
-        db.session.flush()
-        report.created.append(f"scenario {spec.slug}")
-    elif scenario.current_version and scenario.current_version.content_hash == digest:
-        scenario.published = True
-        report.unchanged.append(f"scenario {spec.slug}")
+    scenario, changed = _find_or_create(Scenario, "scenario", spec.slug, digest, report)
+    if not changed:
         return scenario.current_version
-    else:
-        scenario.published = True
-        report.updated.append(f"scenario {spec.slug}")
     data = _with_traditional(spec.data)
     best = scenario_engine.best_path(scenario_engine.graph_from_data(data))
     version = ScenarioVersion(
-        scenario=scenario, number=(scenario.current_version.number + 1) if scenario.current_version else 1,
+        scenario=scenario, number=_next_number(scenario),
         content_hash=digest, title=data["title"], data=data, best_path=list(best.path) if best else [],
     )
     db.session.add(version)
