@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
 
 from app.admin import queries
 from app.admin.analysis import analyse
 from app.auth.decorators import role_required
-from app.auth.models import Role
+from app.auth.models import Role, User
+from app.auth.services import issue_temporary_password
+from app.core.forms import ConfirmForm
 from app.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -30,7 +33,7 @@ def users():
     term = request.args.get("q", "").strip()[:64]
     role = request.args.get("role") or None
     page = db.paginate(queries.users_query(term, role), per_page=PAGE_SIZE, error_out=False)
-    return render_template("admin/users.html", page=page, term=term, role=role, roles=list(Role))
+    return render_template("admin/users.html", page=page, term=term, role=role, roles=list(Role), form=ConfirmForm())
 
 
 @bp.get("/audit")
@@ -62,3 +65,18 @@ def scenario(slug: str):
     analysis = analyse(version.data, version.best_path, queries.ending_counts(version.id),
                        queries.choice_counts(version.id))
     return render_template("admin/scenario.html", scenario=found, version=version, analysis=analysis)
+
+
+@bp.post("/users/<int:user_id>/temporary-password")
+@role_required(Role.ADMIN)
+def temporary_password(user_id: int):
+    """Give an account a one-time password, shown once on this page and never stored in clear."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    password = issue_temporary_password(user, hasher=current_app.extensions["passwords"], actor=current_user)
+    db.session.commit()
+    response = render_template("admin/temporary_password.html", user=user, password=password)
+    return response, 200, {"Cache-Control": "no-store"}

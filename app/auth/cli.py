@@ -56,3 +56,21 @@ def create(username, roles, org_code, name, employee_no):
         raise click.ClickException(ERRORS.get(error.code, error.code).format(**error.params)) from None
     db.session.commit()
     click.echo(f"created {user.username} ({', '.join(sorted(roles))})")
+
+
+@users_cli.command("set-password")
+@click.argument("username")
+def set_password(username):
+    """Set an account's password, read from standard input (one line)."""
+    user = services.find_user(username)
+    if user is None:
+        raise click.ClickException(f"no account named '{username}'")
+    password = (click.prompt("Password", hide_input=True, confirmation_prompt=True) if sys.stdin.isatty()
+                else sys.stdin.readline().rstrip("\r\n"))
+    try:
+        services.set_password(user, password, hasher=current_app.extensions["passwords"])
+    except services.AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(ERRORS.get(error.code, error.code).format(**error.params)) from None
+    db.session.commit()
+    click.echo(f"password set for {user.username}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -20,3 +20,14 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     next = HiddenField()
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(message=_l("Enter your current password."))],
+                            render_kw={"autocomplete": "current-password"})
+    new = PasswordField(_l("New password"), validators=[DataRequired(message=_l("Enter a new password.")), Length(max=200)],
+                        render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("New password again"), validators=[
+        DataRequired(message=_l("Enter the new password again.")),
+        EqualTo("new", message=_l("The two new passwords differ.")),
+    ], render_kw={"autocomplete": "new-password"})

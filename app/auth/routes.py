@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import services
-from app.auth.forms import LoginForm
+from app.auth.forms import LoginForm, PasswordChangeForm
 from app.core.forms import ConfirmForm
 from app.extensions import db, limiter, login_manager
 
@@ -80,3 +80,42 @@ def logout():
     if not current_user.is_authenticated:
         return redirect(url_for("core.index"))
     return render_template("auth/logout.html", form=form)
+
+
+PASSWORD_ERRORS = {
+    "wrong_current_password": lambda: _("The current password is not right."),
+    "same_password": lambda: _("Choose a password different from the current one."),
+    "too_short": lambda: _("The password must be at least 10 characters long."),
+    "letters_and_digits": lambda: _("The password must mix letters with digits or other characters."),
+}
+OPEN_WHILE_CHANGE_REQUIRED = {"auth.change_password", "auth.logout", "core.set_language", "static", "core.healthz"}
+
+
+@bp.before_app_request
+def _require_password_change():
+    """An account with a temporary password can only change it (or sign out) until it does."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in OPEN_WHILE_CHANGE_REQUIRED):
+        flash(_("Please choose your own password before you continue."), "warning")
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change my own password."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_own_password(current_user, form.current.data, form.new.data,
+                                         hasher=current_app.extensions["passwords"])
+        except services.AccountError as error:
+            db.session.rollback()
+            target = form.current if error.code == "wrong_current_password" else form.new
+            target.errors.append(PASSWORD_ERRORS[error.code]())
+        else:
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("learning.dashboard"))
+    return render_template("auth/password.html", form=form), 400 if form.errors else 200

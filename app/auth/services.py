@@ -120,4 +120,31 @@ def set_password(user: User, password: str, *, hasher: Passwords, actor: User | 
     user.password_hash = hasher.hash(password)
     user.failed_logins = 0
     user.locked_until = None
+    user.must_change_password = False
     audit.record("user.password_set", actor=actor, target=user.username)
+
+
+def change_own_password(user: User, current: str, new: str, *, hasher: Passwords) -> None:
+    """The account holder replaces their password; the current one must be given."""
+    if not hasher.verify(user.password_hash, current):
+        raise AccountError("wrong_current_password")
+    if new == current:
+        raise AccountError("same_password")
+    set_password(user, new, hasher=hasher, actor=user)
+
+
+def issue_temporary_password(user: User, *, hasher: Passwords, actor: User) -> str:
+    """Give the account a random one-time password that must be replaced at the next sign-in."""
+    import secrets
+
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(12))
+        if password_problem(password) is None:
+            break
+    user.password_hash = hasher.hash(password)
+    user.must_change_password = True
+    user.failed_logins = 0
+    user.locked_until = None
+    audit.record("user.temporary_password", actor=actor, target=user.username)
+    return password
