@@ -73,6 +73,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
+    from app.assignments.routes import bp as assignments_bp
     from app.auth.routes import bp as auth_bp
     from app.core.routes import bp as core_bp
     from app.learning.routes import bp as learning_bp
@@ -80,16 +81,17 @@ def _register_blueprints(app: Flask) -> None:
     from app.quizzes.routes import bp as scenarios_bp
     from app.reports.routes import bp as reports_bp
 
-    for blueprint in (core_bp, auth_bp, learning_bp, scenarios_bp, reports_bp, roster_bp, admin_bp):
+    for blueprint in (core_bp, auth_bp, learning_bp, scenarios_bp, reports_bp, roster_bp, assignments_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
+    from app.assignments.cli import requirements_cli
     from app.auth.cli import users_cli
     from app.content.cli import content_cli
     from app.core.cli import translate_cli
     from app.org.cli import demo_cli
     from app.org.roster_cli import roster_cli
 
-    for group in (users_cli, content_cli, demo_cli, translate_cli, roster_cli):
+    for group in (users_cli, content_cli, demo_cli, translate_cli, roster_cli, requirements_cli):
         app.cli.add_command(group)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
@@ -20,6 +22,15 @@ def current_locale() -> str:
     return "en"
 
 
+def _date_filter(value, fmt: str = "medium") -> str:
+    """A date or datetime in the reader's language (datetimes shown in China Standard Time)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        return format_date(as_utc(value), fmt)
+    return format_date(value, fmt)
+
+
 def register(app: Flask) -> None:
     """Expose helpers to every template."""
 
@@ -34,6 +45,6 @@ def register(app: Flask) -> None:
         }
 
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(as_utc(v), fmt) if v else ""
-    app.jinja_env.filters["date"] = lambda v, fmt="medium": format_date(as_utc(v), fmt) if v else ""
+    app.jinja_env.filters["date"] = _date_filter
     app.jinja_env.filters["points"] = lambda v: "" if v is None else f"{v:.2f}".rstrip("0").rstrip(".")
     app.jinja_env.filters["pct"] = lambda v: "" if v is None else f"{v:.0f}%"

@@ -31,14 +31,16 @@ class EnrollmentStatus(enum.StrEnum):
 
 
 class Enrollment(db.Model):
-    """A learner taking one course; pinned to the course version they started."""
+    """A learner taking one course in one cycle; pinned to the course version they started."""
 
     __tablename__ = "enrollments"
-    __table_args__ = (UniqueConstraint("user_id", "course_id"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "cycle"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    # the requirement period this enrolment serves ("2026", "once"), or "" for self-directed study
+    cycle: Mapped[str] = mapped_column(String(10), default="", server_default="")
     course_version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"))
     status: Mapped[EnrollmentStatus] = mapped_column(
         enum_column(EnrollmentStatus), default=EnrollmentStatus.IN_PROGRESS

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.assignments import rules
+from app.assignments import services as assignments
+from app.assignments.models import Requirement
 from app.auth.models import User
 from app.content.models import Course, CourseScenario, CourseVersion, Lesson, ScenarioVersion
-from app.core.time import utcnow
+from app.core.time import as_utc, utcnow
 from app.extensions import db
 from app.learning.models import Completion, Enrollment, EnrollmentStatus, LessonProgress
 
@@ -36,6 +40,23 @@ class CourseRow:
     lessons_done: int
     lessons_total: int
     completion: Completion | None
+    requirement: Requirement | None = None
+    today: date | None = None
+
+    @property
+    def due_status(self) -> str | None:
+        """not_started / in_progress / completed_on_time / completed_late / overdue, when the course is required."""
+        r = self.requirement
+        if r is None:
+            return None
+        completed = as_utc(r.completed_at).date() if r.completed_at else None
+        return rules.status(r.due_date, completed, self.enrollment is not None, self.today)
+
+    def sort_key(self):
+        order = {"overdue": 0, "in_progress": 1, "not_started": 1}
+        pressing = order.get(self.due_status, 2) if self.requirement else 3
+        due = self.requirement.due_date if self.requirement and self.requirement.completed_at is None else date.max
+        return (pressing, due, self.course.slug)
 
     @property
     def status(self) -> str:
@@ -69,70 +90,82 @@ def get_course(slug: str) -> Course | None:
     )
 
 
-def dashboard(user: User) -> list[CourseRow]:
-    """The learner's courses with status, progress and score, in a fixed number of queries."""
+def dashboard(user: User, today: date | None = None) -> list[CourseRow]:
+    """The learner's courses with due dates, status, progress and score, in a fixed number of queries.
+
+    Overdue courses come first, then those due soonest, then the rest.
+    """
+    today = today or utcnow().date()
     courses = published_courses()
-    enrollments = {
-        e.course_id: e
-        for e in db.session.scalars(select(Enrollment).where(Enrollment.user_id == user.id))
-    }
-    version_ids = {c.current_version_id for c in courses} | {
-        e.course_version_id for e in enrollments.values()
-    }
-    versions = {
-        v.id: v for v in db.session.scalars(select(CourseVersion).where(CourseVersion.id.in_(version_ids)))
-    }
-    lesson_counts = dict(
-        db.session.execute(
-            select(Lesson.course_version_id, func.count())
-            .where(Lesson.course_version_id.in_(version_ids))
-            .group_by(Lesson.course_version_id)
-        ).all()
-    )
-    done_counts = dict(
-        db.session.execute(
-            select(LessonProgress.enrollment_id, func.count())
-            .join(Enrollment)
-            .where(Enrollment.user_id == user.id)
-            .group_by(LessonProgress.enrollment_id)
-        ).all()
-    )
-    completions = {
-        c.course_id: c
-        for c in db.session.scalars(select(Completion).where(Completion.user_id == user.id))
-    }
+    requirements = {}
+    for requirement in assignments.requirements_of(user.id):  # due first: keep the most pressing per course
+        current = requirements.get(requirement.course_id)
+        if current is None or (current.completed_at is not None and requirement.completed_at is None):
+            requirements[requirement.course_id] = requirement
+    history = list(db.session.scalars(
+        select(Enrollment).where(Enrollment.user_id == user.id).order_by(Enrollment.started_at, Enrollment.id)
+    ))
+    by_cycle = {(e.course_id, e.cycle): e for e in history}
+    latest = {e.course_id: e for e in history}
+
+    def current(course_id: int) -> Enrollment | None:
+        wanted = requirements.get(course_id)
+        if wanted is not None and wanted.completed_at is None:  # a new cycle starts afresh
+            return by_cycle.get((course_id, wanted.period))
+        return latest.get(course_id)
+
+    enrollments = {c.id: e for c in courses if (e := current(c.id)) is not None}
+    version_ids = {c.current_version_id for c in courses} | {e.course_version_id for e in enrollments.values()}
+    versions = {v.id: v for v in db.session.scalars(select(CourseVersion).where(CourseVersion.id.in_(version_ids)))}
+    lesson_counts = dict(db.session.execute(
+        select(Lesson.course_version_id, func.count())
+        .where(Lesson.course_version_id.in_(version_ids)).group_by(Lesson.course_version_id)
+    ).all())
+    done_counts = dict(db.session.execute(
+        select(LessonProgress.enrollment_id, func.count()).join(Enrollment)
+        .where(Enrollment.user_id == user.id).group_by(LessonProgress.enrollment_id)
+    ).all())
+    completions = {c.enrollment_id: c for c in db.session.scalars(select(Completion).where(Completion.user_id == user.id))}
     rows = []
     for course in courses:
         enrollment = enrollments.get(course.id)
         version = versions[enrollment.course_version_id if enrollment else course.current_version_id]
-        rows.append(
-            CourseRow(
-                course, version, enrollment,
-                done_counts.get(enrollment.id, 0) if enrollment else 0,
-                lesson_counts.get(version.id, 0), completions.get(course.id),
-            )
-        )
+        rows.append(CourseRow(
+            course, version, enrollment, done_counts.get(enrollment.id, 0) if enrollment else 0,
+            lesson_counts.get(version.id, 0), completions.get(enrollment.id) if enrollment else None,
+            requirements.get(course.id), today,
+        ))
+    rows.sort(key=CourseRow.sort_key)
     return rows
 
 
 def find_enrollment(user: User, course: Course) -> Enrollment | None:
-    """The learner's enrolment in ``course``, if they started it."""
-    return db.session.scalar(
-        select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
-    )
+    """The enrolment for the learner's current cycle of ``course``.
+
+    With an open requirement (say for 2027), that period's enrolment (None if not started yet, even
+    when an earlier cycle was completed); otherwise the most recent enrolment.
+    """
+    requirement = assignments.open_requirement(user.id, course.id)
+    query = select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
+    if requirement is not None:
+        return db.session.scalar(query.where(Enrollment.cycle == requirement.period))
+    return db.session.scalar(query.order_by(Enrollment.started_at.desc(), Enrollment.id.desc()).limit(1))
 
 
 def enroll(user: User, course: Course) -> Enrollment:
-    """Start the course on its current version (or return the existing enrolment)."""
+    """Start the course on its current version for the learner's current cycle (or return that enrolment)."""
     existing = find_enrollment(user, course)
     if existing is not None:
         return existing
-    enrollment = Enrollment(user=user, course=course, course_version_id=course.current_version_id)
+    requirement = assignments.open_requirement(user.id, course.id)
+    enrollment = Enrollment(user=user, course=course, course_version_id=course.current_version_id,
+                            cycle=requirement.period if requirement else "", started_at=utcnow())
     try:
         with db.session.begin_nested():
             db.session.add(enrollment)
     except IntegrityError:  # a concurrent request enrolled first
         return find_enrollment(user, course)
+    assignments.on_course_started(enrollment)
     return enrollment
 
 
@@ -225,6 +258,7 @@ def complete_if_done(enrollment: Enrollment, now=None) -> Completion | None:
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.completed_at = now
     db.session.flush()
+    assignments.on_course_completed(completion)
     return completion
 
 

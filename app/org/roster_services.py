@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from app.auth.models import Role, User, UserRole
 from app.core import audit
+from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgKind, OrgUnit
 from app.org.roster import EmployeeRow, OrgRow, Roster, RowError
@@ -148,6 +149,9 @@ def apply(roster_plan: RosterPlan, *, actor: User | None, filename: str) -> dict
         _update(user, row, units[row.org_code])
         user.active = False
     db.session.flush()
+    from app.assignments.services import sync_all
+
+    sync_all(utcnow().date())  # people who joined, moved or left get the right requirements now
     counts = roster_plan.counts
     audit.record("roster.import", actor=actor, target=filename, **counts)
     return counts

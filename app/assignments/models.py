@@ -1,0 +1,111 @@
+"""Mandatory training: who must take which course by when, and one requirement row per person and period."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+    and_,
+    case,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.assignments.rules import DueRule
+from app.auth.models import User
+from app.content.models import Course
+from app.core.time import utcnow
+from app.extensions import db
+from app.org.models import OrgUnit
+
+
+class Assignment(db.Model):
+    """A course assigned to an audience (an org subtree and/or positions) with a due rule and a cycle."""
+
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    audience_org_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    positions: Mapped[list] = mapped_column(JSON, default=list)
+    kind: Mapped[str] = mapped_column(String(10))
+    cycle: Mapped[str] = mapped_column(String(10))
+    starts_on: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    due_month: Mapped[int | None] = mapped_column(Integer)
+    due_day: Mapped[int | None] = mapped_column(Integer)
+    window_start_month: Mapped[int | None] = mapped_column(Integer)
+    window_start_day: Mapped[int | None] = mapped_column(Integer)
+    window_end_month: Mapped[int | None] = mapped_column(Integer)
+    window_end_day: Mapped[int | None] = mapped_column(Integer)
+    days: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    course: Mapped[Course] = relationship()
+    audience_org: Mapped[OrgUnit | None] = relationship()
+
+    @property
+    def rule(self) -> DueRule:
+        """The engine's view of the due rule."""
+        return DueRule(
+            kind=self.kind, cycle=self.cycle, starts_on=self.starts_on, due_date=self.due_date,
+            due_month_day=(self.due_month, self.due_day) if self.due_month else None,
+            window=((self.window_start_month, self.window_start_day), (self.window_end_month, self.window_end_day))
+            if self.window_start_month else None,
+            days=self.days,
+        )
+
+
+class Requirement(db.Model):
+    """One employee, one course, one period (a year, or "once"): the fact behind every HR figure."""
+
+    __tablename__ = "requirements"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id", "period"),
+        Index("ix_requirements_org_path_period", "org_path", "period"),
+        Index("ix_requirements_course_period", "course_id", "period"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    window_start: Mapped[date] = mapped_column(Date)
+    due_date: Mapped[date] = mapped_column(Date, index=True)
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    org_path: Mapped[str] = mapped_column(String(255))
+    position: Mapped[str] = mapped_column(String(64), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    completion_id: Mapped[int | None] = mapped_column(ForeignKey("completions.id"))
+    score: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+    assignment: Mapped[Assignment] = relationship()
+
+
+def status_expression(today: date):
+    """The requirement status as SQL, for aggregates (same rule as rules.status)."""
+    completed_day = db.func.date(Requirement.completed_at)
+    return case(
+        (and_(Requirement.completed_at.is_not(None), completed_day <= Requirement.due_date), "completed_on_time"),
+        (Requirement.completed_at.is_not(None), "completed_late"),
+        (Requirement.due_date < today, "overdue"),
+        (Requirement.started_at.is_not(None), "in_progress"),
+        else_="not_started",
+    )

@@ -1,0 +1,107 @@
+"""HR: assign courses to org units and positions, with due rules and annual re-certification."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from app.assignments import queries, rules, services
+from app.assignments.forms import AssignmentForm, month_day
+from app.assignments.models import Assignment
+from app.auth.decorators import role_required
+from app.auth.models import Role
+from app.core.forms import ConfirmForm
+from app.core.time import utcnow
+from app.extensions import db
+from app.learning.services import published_courses
+from app.org.models import OrgUnit
+
+bp = Blueprint("assignments", __name__, url_prefix="/hr/assignments")
+
+RULE_ERRORS = {
+    "relative_needs_days_once": ("days", lambda: _("Give the number of days; this rule works with the 'once' cycle only.")),
+    "fixed_needs_date": ("due_date", lambda: _("Give the due date.")),
+    "due_before_start": ("due_date", lambda: _("The due date is before the assignment applies.")),
+    "window_needs_dates": ("window_start", lambda: _("Give the day the window opens and the day it closes.")),
+    "window_reversed": ("window_end", lambda: _("The window closes before it opens.")),
+    "unknown_rule": ("kind", lambda: _("Choose a due rule.")),
+}
+
+
+def _scope() -> OrgUnit | None:
+    """The HR user's subtree (None: the whole bank, for head-office HR and admins)."""
+    scope = current_user.hr_scope
+    if scope is not None:
+        return None if scope.parent_id is None else scope
+    if Role.ADMIN in current_user.roles:
+        return None
+    abort(403)
+
+
+def _fill_choices(form: AssignmentForm, scope: OrgUnit | None) -> None:
+    form.course.choices = [SelectChoice(c.slug, c.current_version.title.get("zh_Hans", c.slug))
+                           for c in published_courses()]
+    units = db.session.scalars(
+        select(OrgUnit).where(OrgUnit.path.like((scope.path if scope else "/") + "%")).order_by(OrgUnit.path)
+    )
+    choices = [] if scope else [SelectChoice("", _("The whole bank"))]
+    form.audience.choices = choices + [SelectChoice(u.code, "　" * u.depth + u.name) for u in units]
+
+
+def _rule(form: AssignmentForm) -> rules.DueRule:
+    return rules.DueRule(
+        kind=form.kind.data, cycle=form.cycle.data, starts_on=form.starts_on.data, due_date=form.due_date.data,
+        due_month_day=month_day(form.due_month_day.data) if form.kind.data == "fixed" and form.cycle.data == "annual" else None,
+        window=(month_day(form.window_start.data), month_day(form.window_end.data))
+        if form.kind.data == "window" and month_day(form.window_start.data) and month_day(form.window_end.data) else None,
+        days=form.days.data,
+    )
+
+
+@bp.route("", methods=["GET", "POST"])
+@role_required(Role.HR)
+def index():
+    """Assignments within my scope with their live figures, and the form to add one."""
+    scope = _scope()
+    form = AssignmentForm()
+    _fill_choices(form, scope)
+    if form.validate_on_submit():
+        course = next(c for c in published_courses() if c.slug == form.course.data)
+        audience = db.session.scalar(select(OrgUnit).where(OrgUnit.code == form.audience.data)) if form.audience.data else None
+        positions = [p for p in re.split(r"[,，、\s]+", form.positions.data or "") if p]
+        try:
+            services.create_assignment(course, audience=audience, positions=positions, rule=_rule(form),
+                                       actor=current_user, scope=scope, today=utcnow().date())
+        except services.AssignmentError as error:
+            db.session.rollback()
+            field_name, message = RULE_ERRORS.get(error.code, ("audience", lambda: _("Outside your scope.")))
+            getattr(form, field_name).errors.append(message())
+        else:
+            db.session.commit()
+            flash(_("Assignment created; the requirements are in place."), "success")
+            return redirect(url_for(".index"))
+    rows = queries.assignment_figures(scope, utcnow().date())
+    return render_template("assignments/index.html", form=form, rows=rows, scope=scope,
+                           confirm=ConfirmForm()), 400 if form.errors else 200
+
+
+@bp.post("/<int:assignment_id>/deactivate")
+@role_required(Role.HR)
+def deactivate(assignment_id: int):
+    """Stop an assignment within my scope; completed requirements stay as history."""
+    scope = _scope()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or (scope is not None and (
+            assignment.audience_org is None or not assignment.audience_org.is_within(scope))):
+        abort(404)
+    services.deactivate_assignment(assignment, actor=current_user, today=utcnow().date())
+    db.session.commit()
+    flash(_("Assignment stopped."), "info")
+    return redirect(url_for(".index"))

@@ -1,0 +1,97 @@
+"""Due rules for mandatory training. Pure Python (no Flask, no database).
+
+A rule says when a requirement's window opens and when it is due:
+- fixed: by a date (``once``), or by the same month and day every year (``annual``);
+- window: a calendar window such as 1 January – 30 June (``once``: in the year the assignment
+  starts; ``annual``: every year, each year a new requirement);
+- relative: N days after the employee joins the audience (``once`` only).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+KINDS = ("fixed", "window", "relative")
+CYCLES = ("once", "annual")
+
+
+class RuleError(ValueError):
+    """A rule that cannot work; ``code`` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class DueRule:
+    kind: str
+    cycle: str
+    starts_on: date
+    due_date: date | None = None        # fixed + once
+    due_month_day: tuple[int, int] | None = None    # fixed + annual
+    window: tuple[tuple[int, int], tuple[int, int]] | None = None  # window: ((m, d), (m, d))
+    days: int | None = None             # relative
+
+    def check(self) -> None:
+        """Raise RuleError unless the rule is complete and consistent."""
+        if self.kind not in KINDS or self.cycle not in CYCLES:
+            raise RuleError("unknown_rule")
+        if self.kind == "relative" and (self.cycle != "once" or not self.days or self.days < 1):
+            raise RuleError("relative_needs_days_once")
+        if self.kind == "fixed" and self.cycle == "once" and self.due_date is None:
+            raise RuleError("fixed_needs_date")
+        if self.kind == "fixed" and self.cycle == "once" and self.due_date < self.starts_on:
+            raise RuleError("due_before_start")
+        if self.kind == "fixed" and self.cycle == "annual" and self.due_month_day is None:
+            raise RuleError("fixed_needs_date")
+        if self.kind == "window":
+            if self.window is None:
+                raise RuleError("window_needs_dates")
+            (sm, sd), (em, ed) = self.window
+            if (sm, sd) > (em, ed):
+                raise RuleError("window_reversed")
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str          # "once" or the year, e.g. "2026"
+    window_start: date
+    due_date: date
+
+
+def _on(year: int, month: int, day: int) -> date:
+    """The date, with 29 February becoming 28 February in common years."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def period_for(rule: DueRule, today: date, joined: date | None = None) -> Period | None:
+    """The period the rule asks for on ``today`` (None before the assignment starts)."""
+    if today < rule.starts_on:
+        return None
+    joined = max(joined or rule.starts_on, rule.starts_on)
+    if rule.cycle == "once":
+        if rule.kind == "fixed":
+            return Period("once", rule.starts_on, rule.due_date)
+        if rule.kind == "relative":
+            return Period("once", joined, joined + timedelta(days=rule.days))
+        (sm, sd), (em, ed) = rule.window
+        year = rule.starts_on.year
+        return Period("once", _on(year, sm, sd), _on(year, em, ed))
+    year = today.year
+    if rule.kind == "fixed":
+        month, day = rule.due_month_day
+        return Period(str(year), max(date(year, 1, 1), rule.starts_on), _on(year, month, day))
+    (sm, sd), (em, ed) = rule.window
+    return Period(str(year), _on(year, sm, sd), _on(year, em, ed))
+
+
+def status(due_date: date, completed_on: date | None, started: bool, today: date) -> str:
+    """not_started, in_progress, completed_on_time, completed_late or overdue."""
+    if completed_on is not None:
+        return "completed_on_time" if completed_on <= due_date else "completed_late"
+    if today > due_date:
+        return "overdue"
+    return "in_progress" if started else "not_started"

@@ -1,0 +1,217 @@
+"""Creating assignments and keeping the requirement rows right as people join, move and leave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import and_, func, or_, select, update
+
+from app.assignments import rules
+from app.assignments.models import Assignment, Requirement
+from app.auth.models import Role, User, UserRole
+from app.content.models import Course
+from app.core import audit
+from app.core.time import utcnow
+from app.extensions import db
+from app.learning.models import Completion, Enrollment
+from app.org.models import OrgUnit
+
+
+class AssignmentError(Exception):
+    """An assignment that cannot be made; ``code`` says why."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    created: int
+    withdrawn: int
+    restored: int
+    moved: int
+
+
+def create_assignment(course: Course, *, audience: OrgUnit | None, positions: list[str], rule: rules.DueRule,
+                      actor: User, scope: OrgUnit | None, today: date) -> Assignment:
+    """Assign ``course``; the audience must lie within the creator's scope (None scope: whole bank)."""
+    try:
+        rule.check()
+    except rules.RuleError as error:
+        raise AssignmentError(error.code) from None
+    if scope is not None and (audience is None or not audience.is_within(scope)):
+        raise AssignmentError("out_of_scope")
+    assignment = Assignment(
+        course=course, audience_org=audience, positions=sorted({p.strip() for p in positions if p.strip()}),
+        kind=rule.kind, cycle=rule.cycle, starts_on=rule.starts_on, due_date=rule.due_date,
+        due_month=rule.due_month_day[0] if rule.due_month_day else None,
+        due_day=rule.due_month_day[1] if rule.due_month_day else None,
+        window_start_month=rule.window[0][0] if rule.window else None,
+        window_start_day=rule.window[0][1] if rule.window else None,
+        window_end_month=rule.window[1][0] if rule.window else None,
+        window_end_day=rule.window[1][1] if rule.window else None,
+        days=rule.days, created_by_id=actor.id,
+    )
+    db.session.add(assignment)
+    db.session.flush()
+    audit.record("assignment.create", actor=actor, target=course.slug, assignment=assignment.id,
+                 audience=audience.code if audience else "*", positions=assignment.positions)
+    sync_assignment(assignment, today)
+    return assignment
+
+
+def deactivate_assignment(assignment: Assignment, *, actor: User, today: date) -> None:
+    """Stop an assignment: its open requirements are withdrawn; completed ones stay as history."""
+    assignment.active = False
+    db.session.execute(
+        update(Requirement)
+        .where(Requirement.assignment_id == assignment.id, Requirement.completed_at.is_(None))
+        .values(active=False, updated_at=utcnow())
+    )
+    audit.record("assignment.deactivate", actor=actor, target=assignment.course.slug, assignment=assignment.id)
+
+
+def audience_filter(assignment: Assignment):
+    """WHERE clause selecting the users an assignment applies to (active employees in the audience)."""
+    clauses = [User.active.is_(True), User.org_unit_id.is_not(None),
+               User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.EMPLOYEE))]
+    if assignment.audience_org is not None:
+        clauses.append(OrgUnit.path.like(assignment.audience_org.path + "%"))
+    if assignment.positions:
+        clauses.append(User.position.in_(assignment.positions))
+    return and_(*clauses)
+
+
+def sync_assignment(assignment: Assignment, today: date) -> SyncReport:
+    """Make the assignment's requirements match its audience for the period in force on ``today``."""
+    if not assignment.active:
+        return SyncReport(0, 0, 0, 0)
+    rule = assignment.rule
+    probe = rules.period_for(rule, today, today)
+    if probe is None:
+        return SyncReport(0, 0, 0, 0)
+    audience = db.session.execute(
+        select(User.id, User.org_unit_id, OrgUnit.path, User.position)
+        .join(OrgUnit, User.org_unit_id == OrgUnit.id)
+        .where(audience_filter(assignment))
+    ).all()
+    members = {row.id: row for row in audience}
+    existing = {
+        r.user_id: r for r in db.session.scalars(
+            select(Requirement).where(Requirement.course_id == assignment.course_id, Requirement.period == probe.label)
+        )
+    }
+    created = restored = moved = 0
+    new_rows = []
+    for user_id, member in members.items():
+        requirement = existing.get(user_id)
+        if requirement is None:
+            period = rules.period_for(rule, today, today)
+            new_rows.append({
+                "user_id": user_id, "course_id": assignment.course_id, "assignment_id": assignment.id,
+                "period": period.label, "window_start": period.window_start, "due_date": period.due_date,
+                "org_unit_id": member.org_unit_id, "org_path": member.path, "position": member.position or "",
+                "active": True, "updated_at": utcnow(),
+            })
+            continue
+        if not requirement.active:
+            requirement.active = True
+            restored += 1
+        if requirement.org_path != member.path or requirement.position != (member.position or ""):
+            requirement.org_unit_id, requirement.org_path = member.org_unit_id, member.path
+            requirement.position = member.position or ""
+            moved += 1
+    if new_rows:
+        db.session.execute(Requirement.__table__.insert(), new_rows)
+        created = len(new_rows)
+    withdrawn = 0
+    for user_id, requirement in existing.items():
+        if (user_id not in members and requirement.assignment_id == assignment.id and requirement.active
+                and requirement.completed_at is None):
+            requirement.active = False
+            withdrawn += 1
+    db.session.flush()
+    _credit_existing_completions(assignment.course_id, probe.label)
+    return SyncReport(created, withdrawn, restored, moved)
+
+
+def sync_all(today: date) -> SyncReport:
+    """Bring every active assignment up to date (after a roster import, and daily for new cycles)."""
+    totals = [0, 0, 0, 0]
+    for assignment in db.session.scalars(select(Assignment).where(Assignment.active.is_(True)).order_by(Assignment.id)):
+        report = sync_assignment(assignment, today)
+        for index, value in enumerate((report.created, report.withdrawn, report.restored, report.moved)):
+            totals[index] += value
+    return SyncReport(*totals)
+
+
+def _credit_existing_completions(course_id: int, period: str) -> None:
+    """Requirements whose learner already holds a completion earned inside the window count as done."""
+    earned = (
+        select(Completion.id)
+        .where(Completion.user_id == Requirement.user_id, Completion.course_id == Requirement.course_id,
+               or_(Requirement.period == "once", func.date(Completion.completed_at) >= Requirement.window_start))
+        .order_by(Completion.completed_at)
+        .limit(1)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Requirement.id, earned.label("completion_id"))
+        .where(Requirement.course_id == course_id, Requirement.period == period, Requirement.completed_at.is_(None))
+    ).all()
+    for requirement_id, completion_id in rows:
+        if completion_id is not None:
+            record_completion(db.session.get(Requirement, requirement_id), db.session.get(Completion, completion_id))
+
+
+def record_completion(requirement: Requirement, completion: Completion) -> None:
+    """Mark the requirement completed by ``completion`` (its date decides on time or late)."""
+    requirement.completed_at = completion.completed_at
+    requirement.completion_id = completion.id
+    requirement.score = completion.percent
+    requirement.started_at = requirement.started_at or completion.completed_at
+
+
+def on_course_completed(completion: Completion) -> None:
+    """Credit the learner's open requirements for this course whose window the completion falls in."""
+    completed_day = completion.completed_at.date() if isinstance(completion.completed_at, datetime) else None
+    for requirement in db.session.scalars(
+        select(Requirement).where(Requirement.user_id == completion.user_id,
+                                  Requirement.course_id == completion.course_id,
+                                  Requirement.completed_at.is_(None))
+    ):
+        if requirement.period == "once" or (completed_day and completed_day >= requirement.window_start):
+            record_completion(requirement, completion)
+
+
+def on_course_started(enrollment: Enrollment) -> None:
+    """Mark the requirement this enrolment serves as started."""
+    if not enrollment.cycle:
+        return
+    db.session.execute(
+        update(Requirement)
+        .where(Requirement.user_id == enrollment.user_id, Requirement.course_id == enrollment.course_id,
+               Requirement.period == enrollment.cycle, Requirement.started_at.is_(None))
+        .values(started_at=enrollment.started_at or utcnow())
+    )
+
+
+def open_requirement(user_id: int, course_id: int) -> Requirement | None:
+    """The learner's active, not yet completed requirement for this course with the earliest due date."""
+    return db.session.scalar(
+        select(Requirement)
+        .where(Requirement.user_id == user_id, Requirement.course_id == course_id, Requirement.active.is_(True),
+               Requirement.completed_at.is_(None))
+        .order_by(Requirement.due_date)
+        .limit(1)
+    )
+
+
+def requirements_of(user_id: int) -> list[Requirement]:
+    """The learner's active requirements, due first."""
+    return list(db.session.scalars(
+        select(Requirement).where(Requirement.user_id == user_id, Requirement.active.is_(True))
+        .order_by(Requirement.due_date)
+    ))
