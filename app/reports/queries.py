@@ -1,92 +1,169 @@
-"""Read-only completion figures for HR, computed by SQL aggregates within an org subtree."""
+"""Read-only HR figures, always within an org subtree, from SQL aggregates over requirements."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
-from sqlalchemy import and_, case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, case, func, literal, select
 
-from app.auth.models import Role, User, UserRole
+from app.assignments import rules
+from app.assignments.models import Requirement
+from app.auth.models import User
 from app.content.models import Course
+from app.core.time import as_utc
 from app.extensions import db
 from app.learning.models import Completion, Enrollment
 from app.org.models import OrgUnit
+from app.quizzes.models import Attempt, ScenarioRun
 
 
 @dataclass(frozen=True)
 class Figures:
     label: str
-    employees: int
-    started: int
+    required: int
     completed: int
+    on_time: int
+    overdue: int
     average: float | None
     key: object = None
 
     @property
-    def rate(self) -> float:
-        return 100 * self.completed / self.employees if self.employees else 0.0
+    def completion_rate(self) -> float:
+        return 100 * self.completed / self.required if self.required else 0.0
+
+    @property
+    def on_time_rate(self) -> float:
+        return 100 * self.on_time / self.required if self.required else 0.0
 
 
-def _learners(scope: OrgUnit):
-    """Active employees whose org unit lies within ``scope``."""
+def _columns(today: date):
+    done = Requirement.completed_at.is_not(None)
     return (
-        select(User.id.label("user_id"), OrgUnit.path.label("path"))
-        .join(OrgUnit, User.org_unit_id == OrgUnit.id)
-        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == Role.EMPLOYEE))
-        .where(User.active.is_(True), OrgUnit.path.like(scope.path + "%"))
-        .subquery()
+        func.count(Requirement.id),
+        func.count(Requirement.completed_at),
+        func.sum(case((and_(done, func.date(Requirement.completed_at) <= Requirement.due_date), 1), else_=0)),
+        func.sum(case((and_(~done, Requirement.due_date < today), 1), else_=0)),
+        func.avg(Requirement.score),
     )
 
 
-def course_figures(scope: OrgUnit, courses: list[Course]) -> list[Figures]:
-    """Per course: employees in scope, how many started, completed, and their average score."""
-    learners = _learners(scope)
-    employees = db.session.scalar(select(func.count()).select_from(learners)) or 0
-    rows = db.session.execute(
-        select(
-            Enrollment.course_id,
-            func.count(Enrollment.id),
-            func.count(Completion.id),
-            func.avg(Completion.percent),
-        )
-        .join(learners, learners.c.user_id == Enrollment.user_id)
-        .outerjoin(Completion, Completion.enrollment_id == Enrollment.id)
-        .group_by(Enrollment.course_id)
+def _in(unit: OrgUnit, period: str):
+    return and_(Requirement.active.is_(True), Requirement.period == period, Requirement.org_path.like(unit.path + "%"))
+
+
+def _figures(label, row, key=None) -> Figures:
+    required, completed, on_time, overdue, average = row
+    return Figures(label, required or 0, completed or 0, int(on_time or 0), int(overdue or 0), average, key)
+
+
+def periods(scope: OrgUnit) -> list[str]:
+    """The periods with requirements in this subtree, newest first ("once" last)."""
+    found = db.session.scalars(
+        select(Requirement.period).where(Requirement.org_path.like(scope.path + "%")).distinct()
     ).all()
-    by_course = {course_id: (started, done, avg) for course_id, started, done, avg in rows}
-    result = []
-    for course in courses:
-        started, done, avg = by_course.get(course.id, (0, 0, None))
-        result.append(Figures(course.slug, employees, started, done, avg, key=course))
-    return result
+    return sorted(found, key=lambda p: (p == "once", -int(p) if p.isdigit() else 0))
 
 
-def child_unit_figures(scope: OrgUnit, course: Course) -> list[Figures]:
-    """For each direct child of ``scope`` (or ``scope`` itself when it has none): the course figures."""
-    children = list(db.session.scalars(
-        select(OrgUnit).where(OrgUnit.parent_id == scope.id).order_by(OrgUnit.code)
-        .options(selectinload(OrgUnit.children))
-    )) or [scope]
-    learners = _learners(scope)
-    prefix_cases = [(learners.c.path.like(child.path + "%"), child.id) for child in children]
-    unit = case(*prefix_cases, else_=None).label("unit_id")
-    per_unit = (
-        select(
-            unit,
-            func.count(learners.c.user_id),
-            func.count(Enrollment.id),
-            func.count(Completion.id),
-            func.avg(Completion.percent),
-        )
-        .select_from(learners)
-        .outerjoin(Enrollment, and_(Enrollment.user_id == learners.c.user_id, Enrollment.course_id == course.id))
-        .outerjoin(Completion, Completion.enrollment_id == Enrollment.id)
-        .group_by(unit)
+def totals(unit: OrgUnit, period: str, today: date) -> Figures:
+    """The unit's whole subtree in one row."""
+    row = db.session.execute(select(*_columns(today)).where(_in(unit, period))).one()
+    return _figures(unit.name, row, unit)
+
+
+def by_child_unit(unit: OrgUnit, period: str, today: date) -> list[Figures]:
+    """One row per direct child unit (its whole subtree), in code order."""
+    child = db.aliased(OrgUnit)
+    rows = db.session.execute(
+        select(child.id, *_columns(today))
+        .select_from(child)
+        .join(Requirement, and_(_in(unit, period), Requirement.org_path.like(child.path + literal("%"))))
+        .where(child.parent_id == unit.id)
+        .group_by(child.id)
+    ).all()
+    figures = {row[0]: row[1:] for row in rows}
+    children = db.session.scalars(select(OrgUnit).where(OrgUnit.parent_id == unit.id).order_by(OrgUnit.code))
+    return [_figures(c.name, figures.get(c.id, (0, 0, 0, 0, None)), c) for c in children]
+
+
+def by_course(unit: OrgUnit, period: str, today: date) -> list[Figures]:
+    """One row per course required in the subtree."""
+    rows = db.session.execute(
+        select(Requirement.course_id, *_columns(today)).where(_in(unit, period)).group_by(Requirement.course_id)
+    ).all()
+    courses = {c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_([r[0] for r in rows])))}
+    return sorted((_figures(courses[r[0]].slug, r[1:], courses[r[0]]) for r in rows), key=lambda f: f.label)
+
+
+def by_employee(unit: OrgUnit, period: str, today: date) -> list[Figures]:
+    """One row per employee directly in ``unit`` (for the lowest level of the drill-down)."""
+    rows = db.session.execute(
+        select(Requirement.user_id, *_columns(today))
+        .where(_in(unit, period), Requirement.org_unit_id == unit.id)
+        .group_by(Requirement.user_id)
+    ).all()
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([r[0] for r in rows])))}
+    return sorted((_figures(users[r[0]].name, r[1:], users[r[0]]) for r in rows),
+                  key=lambda f: (f.key.employee_no or "", f.label))
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    requirement: Requirement
+    user: User
+    unit: OrgUnit | None
+    course: Course
+
+
+def overdue(unit: OrgUnit, period: str, today: date, limit: int = 500) -> list[OverdueRow]:
+    """Open requirements past their due date in the subtree, oldest due first."""
+    rows = db.session.execute(
+        select(Requirement, User, OrgUnit, Course)
+        .join(User, Requirement.user_id == User.id)
+        .outerjoin(OrgUnit, Requirement.org_unit_id == OrgUnit.id)
+        .join(Course, Requirement.course_id == Course.id)
+        .where(_in(unit, period), Requirement.completed_at.is_(None), Requirement.due_date < today)
+        .order_by(Requirement.due_date, OrgUnit.code, User.employee_no)
+        .limit(limit)
+    ).all()
+    return [OverdueRow(*row) for row in rows]
+
+
+def employee_in_scope(employee_no: str, scope: OrgUnit) -> User | None:
+    """The employee with this number, only if they sit (or last sat) within ``scope``."""
+    return db.session.scalar(
+        select(User).join(OrgUnit, User.org_unit_id == OrgUnit.id)
+        .where(User.employee_no == employee_no, OrgUnit.path.like(scope.path + "%"))
     )
-    figures = {row[0]: row[1:] for row in db.session.execute(per_unit).all()}
-    result = []
-    for child in children:
-        employees, started, done, avg = figures.get(child.id, (0, 0, 0, None))
-        result.append(Figures(child.name, employees, started, done, avg, key=child))
-    return result
+
+
+@dataclass(frozen=True)
+class Transcript:
+    requirements: list[tuple[Requirement, str]]  # with its status today
+    attempts: list[tuple[Attempt, Enrollment]]
+    runs: list[ScenarioRun]
+    completions: list[Completion]
+
+
+def transcript(user: User, today: date) -> Transcript:
+    """Everything the employee has been asked to do and has done, newest first."""
+    requirements = db.session.scalars(
+        select(Requirement).where(Requirement.user_id == user.id).order_by(Requirement.period.desc(), Requirement.due_date)
+    )
+    return Transcript(
+        requirements=[
+            (r, rules.status(r.due_date, as_utc(r.completed_at).date() if r.completed_at else None,
+                             r.started_at is not None, today))
+            for r in requirements
+        ],
+        attempts=[(attempt, enrollment) for attempt, enrollment in db.session.execute(
+            select(Attempt, Enrollment).join(Enrollment, Attempt.enrollment_id == Enrollment.id)
+            .where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc())
+        )],
+        runs=list(db.session.scalars(
+            select(ScenarioRun).where(ScenarioRun.user_id == user.id).order_by(ScenarioRun.started_at.desc())
+        )),
+        completions=list(db.session.scalars(
+            select(Completion).where(Completion.user_id == user.id).order_by(Completion.completed_at.desc())
+        )),
+    )

@@ -1,14 +1,16 @@
-"""HR and compliance staff: completion figures for their own org subtree."""
+"""HR and compliance staff: completion figures for their own org subtree, by period."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import role_required
 from app.auth.models import Role
+from app.core.charts import bar_chart
+from app.core.time import utcnow
 from app.extensions import db
-from app.learning import services as learning
 from app.org.models import OrgUnit
 from app.reports import queries
 
@@ -25,20 +27,61 @@ def _scope() -> OrgUnit:
     return scope
 
 
+def _unit_and_period(scope: OrgUnit) -> tuple[OrgUnit, str, list[str]]:
+    """The unit asked for (404 outside the scope) and the period (default: the newest)."""
+    unit = scope
+    if code := request.args.get("unit"):
+        unit = db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == code))
+        if unit is None or not unit.is_within(scope):
+            abort(404)
+    periods = queries.periods(scope)
+    period = request.args.get("period") or (str(utcnow().year) if str(utcnow().year) in periods else
+                                           (periods[0] if periods else str(utcnow().year)))
+    return unit, period, periods
+
+
+def _trail(unit: OrgUnit, scope: OrgUnit) -> list[OrgUnit]:
+    trail, node = [], unit
+    while node is not None and node.is_within(scope):
+        trail.append(node)
+        node = node.parent
+    return trail[::-1]
+
+
 @bp.get("")
 @role_required(Role.HR)
 def overview():
-    """Completion per course in my subtree, and per child unit for the chosen course."""
+    """Completion, on-time rate, overdue and average score for a unit and period, with drill-down."""
     scope = _scope()
-    unit_code = request.args.get("unit")
-    if unit_code:
-        unit = db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == unit_code))
-        if unit is None or not unit.is_within(scope):
-            abort(404)
-        scope = unit
-    courses = learning.published_courses()
-    course_rows = queries.course_figures(scope, courses)
-    chosen = next((c for c in courses if c.slug == request.args.get("course")), courses[0] if courses else None)
-    unit_rows = queries.child_unit_figures(scope, chosen) if chosen else []
-    return render_template("reports/overview.html", scope=scope, course_rows=course_rows,
-                           chosen=chosen, unit_rows=unit_rows, home_scope=_scope())
+    unit, period, periods = _unit_and_period(scope)
+    today = utcnow().date()
+    children = queries.by_child_unit(unit, period, today)
+    employees = queries.by_employee(unit, period, today) if not children or unit.kind == "sub_branch" else []
+    chart = bar_chart([(f.label, f.completion_rate) for f in children], label=_("Completion rate by org unit")) \
+        if children else None
+    return render_template(
+        "reports/overview.html", scope=scope, unit=unit, period=period, periods=periods,
+        totals=queries.totals(unit, period, today), children=children, employees=employees,
+        courses=queries.by_course(unit, period, today), chart=chart, trail=_trail(unit, scope),
+    )
+
+
+@bp.get("/overdue")
+@role_required(Role.HR)
+def overdue():
+    """Who is overdue with what, in the unit and period."""
+    scope = _scope()
+    unit, period, periods = _unit_and_period(scope)
+    return render_template("reports/overdue.html", unit=unit, period=period, periods=periods,
+                           rows=queries.overdue(unit, period, utcnow().date()), trail=_trail(unit, scope))
+
+
+@bp.get("/employees/<employee_no>")
+@role_required(Role.HR)
+def employee(employee_no: str):
+    """One employee's transcript: requirements, exam attempts, role-play results, certificates."""
+    user = queries.employee_in_scope(employee_no, _scope())
+    if user is None:
+        abort(404)
+    return render_template("reports/employee.html", person=user,
+                           transcript=queries.transcript(user, utcnow().date()))

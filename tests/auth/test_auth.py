@@ -105,38 +105,3 @@ def test_admin_sees_accounts_and_audit(client, make_user):
     users = client.get("/admin/users?q=李").get_data(as_text=True)
     assert "李四" in users and "张小明" not in users
     assert "user.create" in client.get("/admin/audit").get_data(as_text=True)
-
-
-def test_branch_hr_sees_only_its_own_subtree(client, make_user, tiny_content):
-    make_user("hr_bj", roles=(Role.HR,), unit="BJ", scope="BJ")
-    make_user("bj_emp", unit="BJ01", name="北京员工")
-    make_user("sh_emp", unit="SH01", name="上海员工")
-    login(client, "hr_bj")
-    page = client.get("/hr")
-    assert page.status_code == 200
-    text = page.get_data(as_text=True)
-    assert "北京分行朝阳支行" in text and "上海分行" not in text
-    assert client.get("/hr?unit=SH").status_code == 404
-    assert client.get("/hr?unit=SH01").status_code == 404
-    assert client.get("/hr?unit=HO").status_code == 404
-    assert client.get("/hr?unit=BJ01").status_code == 200
-
-
-def test_hr_figures_count_completions_in_scope(client, app, make_user, tiny_content):
-    from tests.conftest import TINY_ANSWERS
-    from tests.learning.helpers import answers_for, finish_lessons, open_exam, start_course
-
-    make_user("hr_ho", roles=(Role.HR,), unit="HO", scope="HO")
-    make_user("bj_emp", unit="BJ01")
-    make_user("sh_emp", unit="SH01")
-    learner = app.test_client()
-    login(learner, "bj_emp")
-    start_course(learner, "tiny-course")
-    finish_lessons(learner, "tiny-course", ["01-intro", "case-01"])
-    url, page = open_exam(learner, "tiny-course")
-    learner.post(url, data={"csrf_token": csrf_token(learner, url), **answers_for(page, TINY_ANSWERS)})
-    login(client, "hr_ho")
-    text = client.get("/hr?course=tiny-course").get_data(as_text=True)
-    rows = {name: text.split(name, 1)[1].split("</tr>", 1)[0] for name in ("北京分行", "上海分行")}
-    assert '<td class="num">1</td><td class="num">1</td><td class="num">1</td>' in rows["北京分行"]
-    assert '<td class="num">1</td><td class="num">0</td><td class="num">0</td>' in rows["上海分行"]
