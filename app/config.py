@@ -40,6 +40,9 @@ class DefaultConfig:
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_KIB = 65536
     LOG_LEVEL = "INFO"
+    # assessment score: weighted mean of completion points, exam average and role-play average
+    ASSESSMENT_WEIGHTS = {"completion": 0.6, "exam": 0.3, "scenario": 0.1}
+    ASSESSMENT_LATE_CREDIT = 0.5
 
 
 def apply_environment(config: dict) -> None:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import role_required
 from app.auth.models import Role
+from app.core import audit
 from app.core.charts import bar_chart
+from app.core.forms import ConfirmForm
 from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgUnit
+from app.reports import exports as exporting
 from app.reports import queries
+from app.reports.assessment import Formula
 
 bp = Blueprint("reports", __name__, url_prefix="/hr")
 
@@ -85,3 +89,43 @@ def employee(employee_no: str):
         abort(404)
     return render_template("reports/employee.html", person=user,
                            transcript=queries.transcript(user, utcnow().date()))
+
+
+@bp.get("/exports")
+@role_required(Role.HR)
+def exports():
+    """Download the assessment and requirement figures of a unit and period."""
+    scope = _scope()
+    unit, period, periods = _unit_and_period(scope)
+    return render_template("reports/exports.html", scope=scope, unit=unit, period=period, periods=periods,
+                           trail=_trail(unit, scope), formula=Formula.from_config(current_app.config),
+                           form=ConfirmForm())
+
+
+@bp.post("/exports/<kind>.<fmt>")
+@role_required(Role.HR)
+def export(kind: str, fmt: str):
+    """Stream one export (each one is recorded in the audit trail)."""
+    if kind not in ("assessment", "requirements") or fmt not in ("csv", "xlsx"):
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    scope = _scope()
+    unit, period, _periods = _unit_and_period(scope)
+    lang = "en" if request.args.get("lang") == "en" else "zh"
+    audit.record(f"export.{kind}", actor=current_user, target=unit.code, period=period, format=fmt)
+    db.session.commit()
+    today = utcnow().date()
+    if kind == "assessment":
+        header = exporting.ASSESSMENT_HEADERS[lang]
+        rows = exporting.assessment_rows(unit, period, Formula.from_config(current_app.config), today)
+    else:
+        header = exporting.REQUIREMENT_HEADERS[lang]
+        rows = exporting.requirement_rows(unit, period, today, lang)
+    filename = f"{kind}-{unit.code}-{period}.{fmt}"
+    if fmt == "csv":
+        return Response(stream_with_context(exporting.csv_stream(header, rows)), mimetype="text/csv",
+                        headers={"Content-Disposition": f"attachment; filename={filename}"})
+    handle = exporting.write_xlsx(header, rows, kind)
+    return send_file(handle, as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
