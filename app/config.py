@@ -40,6 +40,11 @@ class DefaultConfig:
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_KIB = 65536
     LOG_LEVEL = "INFO"
+    SMTP_HOST = ""
+    SMTP_PORT = 25
+    SMTP_STARTTLS = False
+    MAIL_FROM = "xiaobao@localhost"
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     # assessment score: weighted mean of completion points, exam average and role-play average
     ASSESSMENT_WEIGHTS = {"completion": 0.6, "exam": 0.3, "scenario": 0.1}
     ASSESSMENT_LATE_CREDIT = 0.5
@@ -52,6 +57,13 @@ def apply_environment(config: dict) -> None:
         "SECRET_KEY": "SECRET_KEY",
         "REDIS_URL": "RATELIMIT_STORAGE_URI",
         "LOG_LEVEL": "LOG_LEVEL",
+        "SMTP_HOST": "SMTP_HOST",
+        "SMTP_PORT": "SMTP_PORT",
+        "SMTP_USER": "SMTP_USER",
+        "SMTP_PASSWORD": "SMTP_PASSWORD",
+        "SMTP_STARTTLS": "SMTP_STARTTLS",
+        "MAIL_FROM": "MAIL_FROM",
+        "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
     }
     for env_name, key in plain.items():
         value = os.environ.get(env_name)

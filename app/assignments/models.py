@@ -109,3 +109,17 @@ def status_expression(today: date):
         (Requirement.started_at.is_not(None), "in_progress"),
         else_="not_started",
     )
+
+
+class Reminder(db.Model):
+    """A reminder email sent (to an employee, or a digest to an HR user), at most one per kind and day."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "sent_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    sent_on: Mapped[date] = mapped_column(Date, index=True)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

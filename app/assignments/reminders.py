@@ -1,0 +1,137 @@
+"""Reminder emails: employees with requirements due soon or overdue, and a digest for their HR users."""
+
+from __future__ import annotations
+
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from email.message import EmailMessage
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.assignments.models import Reminder, Requirement
+from app.auth.models import Role, User, UserRole
+from app.content.i18n import pick
+from app.content.models import Course, CourseVersion
+from app.extensions import db
+from app.org.models import OrgUnit
+
+
+@dataclass(frozen=True)
+class Mailer:
+    """SMTP settings (from the environment: SMTP_HOST, SMTP_PORT, SMTP_USER, SMTP_PASSWORD…)."""
+
+    host: str
+    port: int = 25
+    user: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    sender: str = "xiaobao@localhost"
+
+    @classmethod
+    def from_config(cls, config) -> Mailer:
+        starttls = str(config.get("SMTP_STARTTLS", "")).strip().lower() in {"1", "true", "yes", "on"}
+        return cls(config["SMTP_HOST"], int(config.get("SMTP_PORT", 25)), config.get("SMTP_USER"),
+                   config.get("SMTP_PASSWORD"), starttls, config.get("MAIL_FROM"))
+
+    def send(self, messages: list[EmailMessage]) -> None:
+        with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.user:
+                smtp.login(self.user, self.password or "")
+            for message in messages:
+                smtp.send_message(message)
+
+
+@dataclass(frozen=True)
+class Due:
+    user: User
+    course_title: str
+    due_date: date
+    overdue: bool
+
+
+def _due_items(today: date, days: int) -> list[Due]:
+    rows = db.session.execute(
+        select(Requirement, User, CourseVersion.title)
+        .join(User, Requirement.user_id == User.id)
+        .join(Course, Requirement.course_id == Course.id)
+        .join(CourseVersion, Course.current_version_id == CourseVersion.id)
+        .where(Requirement.active.is_(True), Requirement.completed_at.is_(None), User.active.is_(True),
+               Requirement.due_date <= today + timedelta(days=days))
+        .order_by(User.id, Requirement.due_date)
+    ).all()
+    return [Due(user, pick(title, user.locale or "zh_Hans"), r.due_date, r.due_date < today) for r, user, title in rows]
+
+
+def _already_sent(kind: str, today: date) -> set[int]:
+    return set(db.session.scalars(select(Reminder.user_id).where(Reminder.kind == kind, Reminder.sent_on == today)))
+
+
+def _message(mailer: Mailer, to: User, subject: str, lines: list[str]) -> EmailMessage:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = mailer.sender, to.email, subject
+    message.set_content("\n".join(lines))
+    return message
+
+
+def send_reminders(mailer: Mailer, today: date, days: int, base_url: str) -> tuple[int, int]:
+    """Send today's employee reminders and HR digests; return (employees, HR users) mailed."""
+    items = _due_items(today, days)
+    by_user: dict[int, list[Due]] = defaultdict(list)
+    for item in items:
+        by_user[item.user.id].append(item)
+    done = _already_sent("employee", today)
+    messages, records = [], []
+    for user_id, dues in by_user.items():
+        user = dues[0].user
+        if user_id in done or not user.email:
+            continue
+        with force_locale(user.locale or "zh_Hans"):
+            lines = [_("Hello %(name)s,", name=user.name), "",
+                     _("These mandatory consumer-protection courses are due:")]
+            lines += [(_("OVERDUE") + " " if d.overdue else "") + _("%(course)s — due %(date)s", course=d.course_title,
+                                                                     date=d.due_date.isoformat()) for d in dues]
+            lines += ["", _("Open your courses: %(url)s", url=base_url.rstrip("/") + "/learn")]
+            messages.append(_message(mailer, user, _("Xiaobao Academy: courses due"), lines))
+        records.append(Reminder(user_id=user_id, kind="employee", sent_on=today, items=len(dues)))
+    digests = _hr_digests(mailer, items, today, base_url)
+    mailer.send(messages + [m for m, _record in digests])  # nothing is recorded unless the mail went out
+    db.session.add_all(records + [record for _m, record in digests])
+    db.session.flush()
+    return len(records), len(digests)
+
+
+def _hr_digests(mailer: Mailer, items: list[Due], today: date, base_url: str):
+    """One digest per HR user covering the people in their subtree."""
+    done = _already_sent("hr_digest", today)
+    hr_users = db.session.execute(
+        select(User, OrgUnit.path).join(OrgUnit, User.hr_scope_id == OrgUnit.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.HR, User.active.is_(True), User.email.is_not(None))
+    ).all()
+    paths = dict(db.session.execute(select(OrgUnit.id, OrgUnit.path)).all())
+    result = []
+    for hr, scope_path in hr_users:
+        if hr.id in done:
+            continue
+        mine = [d for d in items if paths.get(d.user.org_unit_id, "").startswith(scope_path)]
+        if not mine:
+            continue
+        overdue = sum(d.overdue for d in mine)
+        with force_locale(hr.locale or "zh_Hans"):
+            lines = [_("Hello %(name)s,", name=hr.name), "",
+                     _("%(overdue)d overdue and %(soon)d due soon in your part of the bank:",
+                       overdue=overdue, soon=len(mine) - overdue)]
+            lines += [f"{d.user.employee_no} {d.user.name} — {d.course_title} — {d.due_date.isoformat()}"
+                      + (" (" + _("OVERDUE") + ")" if d.overdue else "") for d in mine[:200]]
+            if len(mine) > 200:
+                lines.append(_("…and %(n)d more: see the overdue list.", n=len(mine) - 200))
+            lines += ["", _("Overdue list: %(url)s", url=base_url.rstrip("/") + "/hr/overdue")]
+            message = _message(mailer, hr, _("Xiaobao Academy: training due in your units"), lines)
+        result.append((message, Reminder(user_id=hr.id, kind="hr_digest", sent_on=today, items=len(mine))))
+    return result
