@@ -31,3 +31,33 @@ def bar_chart(rows: list[tuple[str, float]], *, label: str, width: int = 560, ba
         parts.append(f'<line x1="{x:.1f}" y1="2" x2="{x:.1f}" y2="{height - 2}" class="chart-ref"/>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def line_chart(points: list[tuple[str, float]], *, label: str, width: int = 640, height: int = 220,
+               maximum: float = 100.0, unit: str = "%") -> Markup:
+    """A line over time (e.g. cumulative completion rate), with first/last labels and a 0–max axis."""
+    left, right, top, bottom = 44, 16, 12, 28
+    plot_w, plot_h = width - left - right, height - top - bottom
+    parts = [
+        f'<svg class="chart chart-line" viewBox="0 0 {width} {height}" width="100%" role="img" '
+        f'aria-label="{escape(label)}" xmlns="http://www.w3.org/2000/svg">'
+    ]
+    for fraction in (0, 0.5, 1):
+        y = top + plot_h * (1 - fraction)
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" class="chart-grid"/>'
+                     f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart-value">'
+                     f'{maximum * fraction:.0f}{escape(unit)}</text>')
+    if points:
+        step = plot_w / max(len(points) - 1, 1)
+        coords = [(left + i * step, top + plot_h * (1 - max(0.0, min(value, maximum)) / maximum))
+                  for i, (_, value) in enumerate(points)]
+        parts.append('<polyline class="chart-path" fill="none" points="'
+                     + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords) + '"/>')
+        for (x, y), (name, value) in zip(coords, points, strict=True):
+            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" class="chart-dot"><title>{escape(name)}: '
+                         f'{value:.0f}{escape(unit)}</title></circle>')
+        parts.append(f'<text x="{left}" y="{height - 8}" class="chart-label">{escape(points[0][0])}</text>'
+                     f'<text x="{left + plot_w}" y="{height - 8}" text-anchor="end" class="chart-label">'
+                     f'{escape(points[-1][0])}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

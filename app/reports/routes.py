@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.auth.decorators import role_required
 from app.auth.models import Role
 from app.core import audit
-from app.core.charts import bar_chart
+from app.core.charts import bar_chart, line_chart
 from app.core.forms import ConfirmForm
 from app.core.time import utcnow
 from app.extensions import db
@@ -63,8 +63,10 @@ def overview():
     employees = queries.by_employee(unit, period, today) if not children or unit.kind == "sub_branch" else []
     chart = bar_chart([(f.label, f.completion_rate) for f in children], label=_("Completion rate by org unit")) \
         if children else None
+    curve = queries.completion_curve(unit, period)
+    trend = line_chart(curve, label=_("Completion rate over time")) if curve else None
     return render_template(
-        "reports/overview.html", scope=scope, unit=unit, period=period, periods=periods,
+        "reports/overview.html", scope=scope, unit=unit, period=period, periods=periods, trend=trend,
         totals=queries.totals(unit, period, today), children=children, employees=employees,
         courses=queries.by_course(unit, period, today), chart=chart, trail=_trail(unit, scope),
     )

@@ -60,6 +60,7 @@ def test_head_office_figures_and_drill_down(client, bank):
     assert _row(page, "unit", "SH") == ["1", "0", "0%", "0%", "1", "—"]
     branch = client.get("/hr?period=once&unit=BJ").get_data(as_text=True)
     assert _row(branch, "unit", "BJ01") == ["2", "1", "50%", "0%", "1", "100%"]
+    assert '<polyline class="chart-path"' in page and "<circle" in page  # 25% reached on the completion day
     sub = client.get("/hr?period=once&unit=BJ01").get_data(as_text=True)
     assert 'data-employee="E' in sub and "北京甲" in sub and "北京乙" in sub and "上海甲" not in sub
     overdue = client.get("/hr/overdue?period=once&unit=BJ01").get_data(as_text=True)
