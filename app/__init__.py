@@ -79,6 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.learning.routes import bp as learning_bp
     from app.org.routes import bp as roster_bp
     from app.quizzes.routes import bp as scenarios_bp
+    from app.reports import models as _report_models  # noqa: F401  (period locks are mapped)
     from app.reports.routes import bp as reports_bp
 
     for blueprint in (core_bp, auth_bp, learning_bp, scenarios_bp, reports_bp, roster_bp, assignments_bp, admin_bp):

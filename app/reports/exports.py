@@ -56,7 +56,13 @@ def _scope(unit: OrgUnit, period: str):
 
 
 def assessment_rows(unit: OrgUnit, period: str, formula: Formula, today: date) -> Iterator[list]:
-    """One row per employee with requirements in the unit and period."""
+    """One row per employee with requirements in the unit and period (live figures)."""
+    for row, _path in assessment_rows_with_paths(unit, period, formula, today):
+        yield row
+
+
+def assessment_rows_with_paths(unit: OrgUnit, period: str, formula: Formula, today: date) -> Iterator[tuple[list, str]]:
+    """Live assessment rows, each with the employee's org path (kept in snapshots for scoping)."""
     done = Requirement.completed_at.is_not(None)
     on_time = func.sum(case((and_(done, func.date(Requirement.completed_at) <= Requirement.due_date), 1), else_=0))
     late = func.sum(case((and_(done, func.date(Requirement.completed_at) > Requirement.due_date), 1), else_=0))
@@ -66,7 +72,8 @@ def assessment_rows(unit: OrgUnit, period: str, formula: Formula, today: date) -
         runs = runs.where(ScenarioRun.finished_at >= f"{period}-01-01", ScenarioRun.finished_at < f"{int(period) + 1}-01-01")
     runs = runs.group_by(ScenarioRun.user_id).subquery()
     query = (
-        select(User.employee_no, User.name, User.org_unit_id, User.position, func.count(Requirement.id),
+        select(User.employee_no, User.name, User.org_unit_id, User.position, func.max(Requirement.org_path),
+               func.count(Requirement.id),
                on_time, late, func.avg(Requirement.score), func.max(runs.c.avg))
         .join(User, Requirement.user_id == User.id)
         .outerjoin(runs, runs.c.user_id == User.id)
@@ -75,12 +82,12 @@ def assessment_rows(unit: OrgUnit, period: str, formula: Formula, today: date) -
         .order_by(User.employee_no)
     )
     names = _unit_names()
-    for number, name, org_id, position, required, in_time, after, exam, scenario in db.session.execute(
+    for number, name, org_id, position, path, required, in_time, after, exam, scenario in db.session.execute(
         query.execution_options(yield_per=BATCH)
     ):
         in_time, after = int(in_time or 0), int(after or 0)
         yield [number, name, names.get(org_id, ""), position, required, in_time, after, required - in_time - after,
-               _round(exam), _round(scenario), formula.score(required, in_time, after, exam, scenario)]
+               _round(exam), _round(scenario), formula.score(required, in_time, after, exam, scenario)], path
 
 
 def requirement_rows(unit: OrgUnit, period: str, today: date, lang: str = "zh") -> Iterator[list]:

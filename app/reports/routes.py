@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,7 +27,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.reports import exports as exporting
-from app.reports import queries
+from app.reports import periods, queries
 from app.reports.assessment import Formula
 
 bp = Blueprint("reports", __name__, url_prefix="/hr")
@@ -98,10 +110,31 @@ def employee(employee_no: str):
 def exports():
     """Download the assessment and requirement figures of a unit and period."""
     scope = _scope()
-    unit, period, periods = _unit_and_period(scope)
-    return render_template("reports/exports.html", scope=scope, unit=unit, period=period, periods=periods,
+    unit, period, period_list = _unit_and_period(scope)
+    return render_template("reports/exports.html", scope=scope, unit=unit, period=period, periods=period_list,
                            trail=_trail(unit, scope), formula=Formula.from_config(current_app.config),
-                           form=ConfirmForm())
+                           form=ConfirmForm(), record=periods.get(period), can_lock=scope.parent_id is None)
+
+
+@bp.post("/periods/<period>/<action>")
+@role_required(Role.HR)
+def lock_period(period: str, action: str):
+    """Head-office HR closes (or reopens) an assessment period."""
+    scope = _scope()
+    if scope.parent_id is not None:
+        abort(403)
+    if action not in ("lock", "unlock") or not ConfirmForm().validate_on_submit():
+        abort(400)
+    if action == "lock":
+        count = periods.lock(period, root=scope, formula=Formula.from_config(current_app.config),
+                             actor=current_user, today=utcnow().date())
+        flash(_("Period %(period)s locked: the assessment figures of %(n)d employees are frozen.", period=period, n=count),
+              "success")
+    else:
+        periods.unlock(period, actor=current_user)
+        flash(_("Period %(period)s reopened: the assessment figures follow the live data again.", period=period), "info")
+    db.session.commit()
+    return redirect(url_for(".exports", period=period))
 
 
 @bp.post("/exports/<kind>.<fmt>")
@@ -120,7 +153,8 @@ def export(kind: str, fmt: str):
     today = utcnow().date()
     if kind == "assessment":
         header = exporting.ASSESSMENT_HEADERS[lang]
-        rows = exporting.assessment_rows(unit, period, Formula.from_config(current_app.config), today)
+        rows = (periods.snapshot_rows(unit, period) if periods.is_locked(period)
+                else exporting.assessment_rows(unit, period, Formula.from_config(current_app.config), today))
     else:
         header = exporting.REQUIREMENT_HEADERS[lang]
         rows = exporting.requirement_rows(unit, period, today, lang)

@@ -1,0 +1,78 @@
+"""Locking and unlocking assessment periods (head-office HR only)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, select
+
+from app.auth.models import User
+from app.core import audit
+from app.core.time import utcnow
+from app.extensions import db
+from app.org.models import OrgUnit
+from app.reports import exports
+from app.reports.assessment import Formula
+from app.reports.models import AssessmentPeriod, AssessmentSnapshot
+
+BATCH = 2000
+
+
+def get(period: str) -> AssessmentPeriod | None:
+    """The period's record, if it was ever locked."""
+    return db.session.scalar(select(AssessmentPeriod).where(AssessmentPeriod.period == period))
+
+
+def is_locked(period: str) -> bool:
+    record = get(period)
+    return record is not None and record.locked
+
+
+def lock(period: str, *, root: OrgUnit, formula: Formula, actor: User, today: date) -> int:
+    """Freeze the whole bank's assessment figures for ``period``; return the number of rows kept."""
+    record = get(period) or AssessmentPeriod(period=period)
+    if record.locked:
+        return 0
+    db.session.add(record)
+    db.session.flush()
+    db.session.execute(delete(AssessmentSnapshot).where(AssessmentSnapshot.period_id == record.id))
+    batch, count = [], 0
+    for row, path in exports.assessment_rows_with_paths(root, period, formula, today):
+        number, name, org_name, position, required, on_time, late, missing, exam, scenario, score = row
+        batch.append({"period_id": record.id, "org_path": path, "employee_no": number, "name": name,
+                      "org_name": org_name, "position": position or "", "required": required, "on_time": on_time,
+                      "late": late, "missing": missing, "exam_average": exam, "scenario_average": scenario,
+                      "score": score})
+        if len(batch) >= BATCH:
+            db.session.execute(AssessmentSnapshot.__table__.insert(), batch)
+            count, batch = count + len(batch), []
+    if batch:
+        db.session.execute(AssessmentSnapshot.__table__.insert(), batch)
+        count += len(batch)
+    record.locked, record.locked_at, record.locked_by_id = True, utcnow(), actor.id
+    audit.record("period.lock", actor=actor, target=period, rows=count)
+    return count
+
+
+def unlock(period: str, *, actor: User) -> None:
+    """Reopen the period: the assessment figures follow the live data again."""
+    record = get(period)
+    if record is None or not record.locked:
+        return
+    record.locked = False
+    db.session.execute(delete(AssessmentSnapshot).where(AssessmentSnapshot.period_id == record.id))
+    audit.record("period.unlock", actor=actor, target=period)
+
+
+def snapshot_rows(unit: OrgUnit, period: str):
+    """The frozen assessment rows of a locked period within ``unit``, as export rows."""
+    record = get(period)
+    query = (
+        select(AssessmentSnapshot).where(AssessmentSnapshot.period_id == record.id,
+                                         AssessmentSnapshot.org_path.like(unit.path + "%"))
+        .order_by(AssessmentSnapshot.employee_no)
+        .execution_options(yield_per=BATCH)
+    )
+    for s in db.session.scalars(query):
+        yield [s.employee_no, s.name, s.org_name, s.position, s.required, s.on_time, s.late, s.missing,
+               s.exam_average, s.scenario_average, s.score]
