@@ -73,6 +73,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
+    from app.api.routes import bp as api_bp
+    from app.api.token_routes import bp as api_tokens_bp
     from app.assignments.routes import bp as assignments_bp
     from app.auth.routes import bp as auth_bp
     from app.core.routes import bp as core_bp
@@ -82,7 +84,9 @@ def _register_blueprints(app: Flask) -> None:
     from app.reports import models as _report_models  # noqa: F401  (period locks are mapped)
     from app.reports.routes import bp as reports_bp
 
-    for blueprint in (core_bp, auth_bp, learning_bp, scenarios_bp, reports_bp, roster_bp, assignments_bp, admin_bp):
+    blueprints = (core_bp, auth_bp, learning_bp, scenarios_bp, reports_bp, roster_bp, assignments_bp, admin_bp,
+                  api_bp, api_tokens_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 

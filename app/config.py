@@ -33,6 +33,7 @@ class DefaultConfig:
     RATELIMIT_STRATEGY = "moving-window"
     LOGIN_RATE_LIMIT = "10 per minute"
     PUBLIC_RATE_LIMIT = "60 per minute"
+    API_RATE_LIMIT = "600 per minute"
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
     EXAM_GRACE_SECONDS = 60

@@ -1,0 +1,100 @@
+"""JSON pull API for HR systems: /api/v1 (bearer tokens, same org scope as the token's owner)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, g, jsonify, request
+
+from app.api import services
+from app.api.openapi import SPEC
+from app.core.time import utcnow
+from app.extensions import csrf, db, limiter
+from app.org.models import OrgUnit
+from app.reports import queries
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # no cookies here: every call carries its bearer token
+MAX_LIMIT = 1000
+
+
+def _error(status: int, code: str, message: str):
+    response = jsonify(error=code, message=message)
+    response.status_code = status
+    abort(response)
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint == "api.openapi":
+        return
+    user = services.authenticate(request.headers.get("Authorization"))
+    if user is None:
+        _error(401, "unauthorized", "Send 'Authorization: Bearer <token>' with a live token of an HR user.")
+    g.api_user = user
+    scope = user.hr_scope
+    if scope is None:
+        scope = db.session.scalar(db.select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
+    g.api_scope = scope
+    db.session.commit()  # last_used_at
+
+
+def _unit(code: str | None) -> OrgUnit | None:
+    if not code:
+        return None
+    unit = db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == code))
+    if unit is None or not unit.is_within(g.api_scope):
+        _error(404, "not_found", f"No org unit {code!r} in your scope.")
+    return unit
+
+
+@bp.get("/completions")
+@limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])
+def completions():
+    """Requirement records with their status, filtered by period, course, org unit and update time."""
+    try:
+        limit = min(max(int(request.args.get("limit", 500)), 1), MAX_LIMIT)
+    except ValueError:
+        _error(400, "bad_limit", "limit must be a whole number from 1 to 1000.")
+    after_id = 0
+    if cursor := request.args.get("cursor"):
+        after_id = services.decode_cursor(cursor)
+        if after_id is None:
+            _error(400, "bad_cursor", "cursor is not one this API returned.")
+    updated_since = None
+    if raw := request.args.get("updated_since"):
+        try:
+            updated_since = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            _error(400, "bad_updated_since", "updated_since must be an ISO 8601 time, e.g. 2026-11-01T00:00:00Z.")
+    items, next_cursor = services.completions_page(
+        g.api_scope, period=request.args.get("period"), course=request.args.get("course"),
+        org=_unit(request.args.get("org")), updated_since=updated_since, after_id=after_id, limit=limit,
+        today=utcnow().date(),
+    )
+    return jsonify(items=items, next_cursor=next_cursor)
+
+
+@bp.get("/org-units/<code>/summary")
+@limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])
+def org_summary(code: str):
+    """Completion figures of a unit's subtree and of each child unit, for a period."""
+    unit = _unit(code)
+    period = request.args.get("period") or str(utcnow().year)
+    today = utcnow().date()
+
+    def figures(f):
+        return {"required": f.required, "completed": f.completed, "completed_on_time": f.on_time,
+                "overdue": f.overdue, "completion_rate": round(f.completion_rate, 1),
+                "on_time_rate": round(f.on_time_rate, 1),
+                "average_score": None if f.average is None else round(float(f.average), 1)}
+
+    return jsonify(org_unit=unit.code, name=unit.name, period=period, **figures(queries.totals(unit, period, today)),
+                   children=[{"org_unit": f.key.code, "name": f.label, **figures(f)}
+                             for f in queries.by_child_unit(unit, period, today)])
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI description of this API."""
+    return jsonify(SPEC)
