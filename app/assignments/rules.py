@@ -13,16 +13,15 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from app.core.exceptions import CodedError
+
 KINDS = ("fixed", "window", "relative")
 CYCLES = ("once", "annual")
 
 
-class RuleError(ValueError):
-    """A rule that cannot work; ``code`` says why."""
 
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+class RuleError(CodedError):
+    """A rule that cannot work; ``code`` says why."""
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,15 @@ from app.assignments.models import Assignment, Requirement
 from app.auth.models import Role, User, UserRole
 from app.content.models import Course
 from app.core import audit
+from app.core.exceptions import CodedError
 from app.core.time import utcnow
 from app.extensions import db
 from app.learning.models import Completion, Enrollment
 from app.org.models import OrgUnit
 
 
-class AssignmentError(Exception):
+class AssignmentError(CodedError):
     """An assignment that cannot be made; ``code`` says why."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

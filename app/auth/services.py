@@ -10,18 +10,14 @@ from sqlalchemy import func, select
 from app.auth.models import Role, User, UserRole
 from app.auth.passwords import Passwords, password_problem
 from app.core import audit
+from app.core.exceptions import CodedError
 from app.core.time import as_utc, utcnow
 from app.extensions import db
 from app.org.models import OrgUnit
 
 
-class AccountError(ValueError):
+class AccountError(CodedError):
     """A request about an account that cannot be carried out; ``code`` names the reason."""
-
-    def __init__(self, code: str, **params) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from app.assignments import services as assignments
 from app.assignments.models import Requirement
 from app.auth.models import User
 from app.content.models import Course, CourseScenario, CourseVersion, Lesson, ScenarioVersion
+from app.core.exceptions import CodedError
 from app.core.time import as_utc, utcnow
 from app.extensions import db
 from app.learning.models import Completion, Enrollment, EnrollmentStatus, LessonProgress
@@ -22,12 +23,8 @@ from app.learning.models import Completion, Enrollment, EnrollmentStatus, Lesson
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
 
 
-class LearningError(Exception):
+class LearningError(CodedError):
     """A learner action that is not allowed now; ``code`` says why."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.core.exceptions import CodedError
+
 EMPLOYEE_COLUMNS = {
     "employee_no": ("工号", "员工编号", "employee number", "employee_no", "employee no"),
     "name": ("姓名", "name"),
@@ -41,6 +43,7 @@ EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MOBILE_RE = re.compile(r"^1\d{10}$")
 EMPLOYEE_NO_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MAX_ROWS = 200_000
+
 
 
 @dataclass(frozen=True)
@@ -94,12 +97,8 @@ class Roster:
         return RowError(self.org_sheet, row, self.org_titles.get(field_name, field_name), reason)
 
 
-class RosterFileError(ValueError):
+class RosterFileError(CodedError):
     """The file cannot be read at all (wrong format, no header, too large); ``code`` says which."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 def read(filename: str, content: bytes) -> Roster:

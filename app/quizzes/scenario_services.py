@@ -8,18 +8,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from app.content.models import Scenario, ScenarioVersion
+from app.core.exceptions import CodedError
 from app.core.time import utcnow
 from app.extensions import db
 from app.quizzes import scenario as engine
 from app.quizzes.models import RunStatus, ScenarioDecision, ScenarioRun
 
 
-class ScenarioError(Exception):
+class ScenarioError(CodedError):
     """A move that is not allowed; ``code`` says why (illegal_choice, stale_step, finished)."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 def get_scenario(slug: str) -> Scenario | None:

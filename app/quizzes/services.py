@@ -11,6 +11,7 @@ from fractions import Fraction
 from sqlalchemy import func, select, update
 
 from app.content.models import Question, QuizVersion
+from app.core.exceptions import CodedError
 from app.core.time import as_utc, utcnow
 from app.extensions import db
 from app.learning import services as learning
@@ -19,12 +20,8 @@ from app.quizzes import engine
 from app.quizzes.models import Attempt, AttemptAnswer, AttemptStatus
 
 
-class ExamError(Exception):
+class ExamError(CodedError):
     """An exam action that is not allowed now; ``code`` says why."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

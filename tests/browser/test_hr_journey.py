@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import re
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from app.auth.models import Role, User
 from app.extensions import db
 from tests.conftest import PASSWORD, TINY_ANSWERS, csrf_token, login
 from tests.learning.helpers import answers_for, finish_lessons, open_exam, start_course
-
-HEADER = ["工号", "姓名", "机构代码", "岗位", "邮箱", "手机", "入职日期", "状态"]
+from tests.org.test_roster import xlsx
 
 
 def _workbook(path, rows):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "员工"
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
+    path.write_bytes(xlsx(rows))
 
 
 def test_hr_imports_assigns_and_watches_figures_move(page, live_server, app, tiny_content, make_user, org, tmp_path):
