@@ -11,6 +11,7 @@ from app.api.openapi import SPEC
 from app.core.time import utcnow
 from app.extensions import csrf, db, limiter
 from app.org.models import OrgUnit
+from app.org.services import hr_scope_of
 from app.reports import queries
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -32,10 +33,7 @@ def _authenticate():
     if user is None:
         _error(401, "unauthorized", "Send 'Authorization: Bearer <token>' with a live token of an HR user.")
     g.api_user = user
-    scope = user.hr_scope
-    if scope is None:
-        scope = db.session.scalar(db.select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
-    g.api_scope = scope
+    g.api_scope = hr_scope_of(user)
     db.session.commit()  # last_used_at
 
 

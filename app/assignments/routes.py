@@ -20,6 +20,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.learning.services import published_courses
 from app.org.models import OrgUnit
+from app.org.services import hr_scope_of, limit_below_root
 
 bp = Blueprint("assignments", __name__, url_prefix="/hr/assignments")
 
@@ -35,12 +36,10 @@ RULE_ERRORS = {
 
 def _scope() -> OrgUnit | None:
     """The HR user's subtree (None: the whole bank, for head-office HR and admins)."""
-    scope = current_user.hr_scope
-    if scope is not None:
-        return None if scope.parent_id is None else scope
-    if Role.ADMIN in current_user.roles:
-        return None
-    abort(403)
+    scope = hr_scope_of(current_user)
+    if scope is None:
+        abort(403)
+    return limit_below_root(scope)
 
 
 def _fill_choices(form: AssignmentForm, scope: OrgUnit | None) -> None:

@@ -13,6 +13,7 @@ from app.auth.models import Role
 from app.extensions import db
 from app.org import roster, roster_services, templates
 from app.org.forms import RosterApplyForm, RosterUploadForm
+from app.org.services import hr_scope_of, limit_below_root
 from app.org.uploads import UploadStore
 
 bp = Blueprint("roster", __name__, url_prefix="/hr/roster")
@@ -23,12 +24,11 @@ def _store() -> UploadStore:
 
 
 def _scope():
-    """The importer's subtree; an admin without one imports for the whole bank (None)."""
-    if current_user.hr_scope is not None:
-        return current_user.hr_scope
-    if Role.ADMIN in current_user.roles:
-        return None
-    abort(403)
+    """The importer's subtree (None: the whole bank)."""
+    scope = hr_scope_of(current_user)
+    if scope is None:
+        abort(403)
+    return limit_below_root(scope)
 
 
 def reason_text(code: str) -> str:

@@ -169,7 +169,3 @@ def transcript(version: ScenarioVersion, path: list[int]) -> list[Turn]:
         current = choice["next"]
     return turns
 
-
-def passes_requirement(run: ScenarioRun, min_score: int | None) -> bool:
-    """A finished run meets a course requirement: passed, and at least ``min_score`` when given."""
-    return run.passed and (min_score is None or (run.percent or 0) >= min_score)

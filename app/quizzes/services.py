@@ -6,9 +6,8 @@ import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from fractions import Fraction
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from app.content.models import Question, QuizVersion
 from app.core.exceptions import CodedError
@@ -191,16 +190,6 @@ def seconds_left(attempt: Attempt, now: datetime | None = None) -> int | None:
     return max(int((deadline - (now or utcnow())).total_seconds()), 0)
 
 
-def attempts_count(enrollment: Enrollment) -> int:
-    """How many attempts the learner has started on this course."""
-    return db.session.scalar(
-        select(func.count()).select_from(Attempt).where(Attempt.enrollment_id == enrollment.id)
-    ) or 0
-
-
-def score_fraction(points: float | None) -> Fraction:
-    """Points as a fraction for display (0.6666 → 2/3)."""
-    return Fraction(points or 0).limit_denominator(12)
 
 
 def attempts_of(enrollment: Enrollment) -> list[Attempt]:

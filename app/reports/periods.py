@@ -64,6 +64,13 @@ def unlock(period: str, *, actor: User) -> None:
     audit.record("period.unlock", actor=actor, target=period)
 
 
+def assessment_rows(unit: OrgUnit, period: str, formula: Formula, today: date):
+    """The assessment rows to report: frozen ones for a locked period, live ones otherwise."""
+    if is_locked(period):
+        return snapshot_rows(unit, period)
+    return exports.assessment_rows(unit, period, formula, today)
+
+
 def snapshot_rows(unit: OrgUnit, period: str):
     """The frozen assessment rows of a locked period within ``unit``, as export rows."""
     record = get(period)

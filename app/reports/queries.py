@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.orm import selectinload
 
 from app.assignments import rules
 from app.assignments.models import Requirement
@@ -91,7 +92,9 @@ def by_course(unit: OrgUnit, period: str, today: date) -> list[Figures]:
     rows = db.session.execute(
         select(Requirement.course_id, *_columns(today)).where(_in(unit, period)).group_by(Requirement.course_id)
     ).all()
-    courses = {c.id: c for c in db.session.scalars(select(Course).where(Course.id.in_([r[0] for r in rows])))}
+    courses = {c.id: c for c in db.session.scalars(
+        select(Course).where(Course.id.in_([r[0] for r in rows])).options(selectinload(Course.current_version))
+    )}
     return sorted((_figures(courses[r[0]].slug, r[1:], courses[r[0]]) for r in rows), key=lambda f: f.label)
 
 

@@ -26,6 +26,7 @@ from app.core.forms import ConfirmForm
 from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgUnit
+from app.org.services import hr_scope_of
 from app.reports import exports as exporting
 from app.reports import periods, queries
 from app.reports.assessment import Formula
@@ -35,9 +36,7 @@ bp = Blueprint("reports", __name__, url_prefix="/hr")
 
 def _scope() -> OrgUnit:
     """The HR user's own subtree; admins without a scope see the whole bank."""
-    scope = current_user.hr_scope
-    if scope is None and Role.ADMIN in current_user.roles:
-        scope = db.session.scalar(db.select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
+    scope = hr_scope_of(current_user)
     if scope is None:
         abort(403)
     return scope
@@ -153,8 +152,7 @@ def export(kind: str, fmt: str):
     today = utcnow().date()
     if kind == "assessment":
         header = exporting.ASSESSMENT_HEADERS[lang]
-        rows = (periods.snapshot_rows(unit, period) if periods.is_locked(period)
-                else exporting.assessment_rows(unit, period, Formula.from_config(current_app.config), today))
+        rows = periods.assessment_rows(unit, period, Formula.from_config(current_app.config), today)
     else:
         header = exporting.REQUIREMENT_HEADERS[lang]
         rows = exporting.requirement_rows(unit, period, today, lang)
