@@ -72,6 +72,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.admin.campaign_routes import bp as campaign_admin_bp
     from app.admin.routes import bp as admin_bp
     from app.api.routes import bp as api_bp
     from app.api.token_routes import bp as api_tokens_bp
@@ -80,12 +81,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.routes import bp as core_bp
     from app.learning.routes import bp as learning_bp
     from app.org.routes import bp as roster_bp
+    from app.public.routes import bp as public_bp
     from app.quizzes.routes import bp as scenarios_bp
     from app.reports import models as _report_models  # noqa: F401  (period locks are mapped)
     from app.reports.routes import bp as reports_bp
 
     blueprints = (core_bp, auth_bp, learning_bp, scenarios_bp, reports_bp, roster_bp, assignments_bp, admin_bp,
-                  api_bp, api_tokens_bp)
+                  api_bp, api_tokens_bp, public_bp, campaign_admin_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -34,6 +34,10 @@ class DefaultConfig:
     LOGIN_RATE_LIMIT = "10 per minute"
     PUBLIC_RATE_LIMIT = "60 per minute"
     API_RATE_LIMIT = "600 per minute"
+    # public quiz play, per client address: starting plays, and answering (one answer every 8 s
+    # is a brisk player; a whole family behind one router can still play side by side)
+    PUBLIC_PLAY_RATE_LIMIT = "20 per minute"
+    PUBLIC_ANSWER_RATE_LIMIT = "120 per minute"
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCKOUT_MINUTES = 15
     EXAM_GRACE_SECONDS = 60

@@ -91,7 +91,7 @@ def _empty_tables() -> None:
         if conn.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
-            for table in ("courses", "quizzes", "scenarios"):
+            for table in ("courses", "quizzes", "scenarios", "public_modules"):
                 conn.execute(text(f"UPDATE {table} SET current_version_id = NULL"))
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))

@@ -29,7 +29,11 @@ def check(paths):
     lessons = sum(len(c.lessons) for c in bundle.courses.values())
     click.echo(f"ok: {len(bundle.courses)} course(s), {lessons} lesson(s), "
                f"{len(bundle.quizzes)} question bank(s), {questions} question(s), "
-               f"{len(bundle.scenarios)} scenario(s)")
+               f"{len(bundle.scenarios)} scenario(s), {len(bundle.modules)} public module(s), "
+               f"{len(bundle.public_quizzes)} public question pool(s) with "
+               f"{sum(len(q.questions) for q in bundle.public_quizzes.values())} question(s), "
+               f"{sum(len(m.practice) for m in bundle.modules.values())} practice question(s), "
+               f"{len(bundle.campaigns)} campaign(s)")
 
 
 @content_cli.command("sync")

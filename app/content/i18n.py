@@ -29,3 +29,15 @@ def pick(texts: dict | None, locale: str) -> str:
     if not texts:
         return ""
     return texts.get(locale) or texts.get("zh_Hans") or next(iter(texts.values()), "")
+
+
+@lru_cache(maxsize=1)
+def _to_simplified():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified Chinese (used to match words whichever script was typed)."""
+    return _to_simplified().convert(text) if text else text

@@ -83,6 +83,7 @@ class QuestionSpec:
     tags: list
     rule: str
     line: int = 0
+    module: str | None = None  # public banks: the reading module that teaches this point
 
 
 @dataclass
@@ -106,6 +107,7 @@ class QuizSpec:
                 "shuffle": self.shuffle_options,
                 "questions": [
                     [q.key, q.kind, q.stem, q.options, q.answer, q.explanation, q.tags, q.rule]
+                    + ([q.module] if q.module else [])
                     for q in self.questions
                 ],
             }
@@ -155,6 +157,9 @@ class Bundle:
     courses: dict[str, CourseSpec] = field(default_factory=dict)
     quizzes: dict[str, QuizSpec] = field(default_factory=dict)
     scenarios: dict = field(default_factory=dict)
+    modules: dict = field(default_factory=dict)  # public reading modules
+    public_quizzes: dict[str, QuizSpec] = field(default_factory=dict)  # keyed "public/<file stem>"
+    campaigns: dict = field(default_factory=dict)
 
 
 def _hash(data) -> str:
@@ -247,10 +252,14 @@ def _read_yaml(issues: Issues, path: Path, text: str, offset: int = 0):
 # --- question banks ---------------------------------------------------------------------------
 
 
-def load_quiz(path: Path, issues: Issues) -> QuizSpec | None:
-    """Parse and validate one question bank file."""
-    slug = path.stem
-    if not SLUG_RE.match(slug):
+def load_quiz(path: Path, issues: Issues, *, public: bool = False) -> QuizSpec | None:
+    """Parse and validate one question bank file.
+
+    A public bank (``quizzes/public/``) is stored as ``public/<file stem>`` and its questions may
+    name the reading ``module`` that teaches them.
+    """
+    slug = f"public/{path.stem}" if public else path.stem
+    if not SLUG_RE.match(path.stem):
         issues.add(path, 1, "file name must be lower-case letters, digits and '-' (e.g. fraud-basics.yaml)")
     before = len(issues)
     data = _read_yaml(issues, path, _read_text(path, issues))
@@ -271,19 +280,20 @@ def load_quiz(path: Path, issues: Issues) -> QuizSpec | None:
     if not isinstance(shuffle, bool):
         r.error(r.line("shuffle_options"), "'shuffle_options' must be true or false")
         shuffle = True
-    questions = _load_questions(issues, path, data, r)
+    questions = _load_questions(issues, path, data, r, public=public)
     if draw is not None and questions and draw > len(questions):
         r.error(r.line("draw"), f"'draw' is {draw} but the bank has only {len(questions)} questions")
     return QuizSpec(slug, path, title, draw or 1, pass_mark, max_attempts, time_limit, shuffle, questions)
 
 
-def _load_questions(issues: Issues, path: Path, data: LMap, r: _Reader) -> list[QuestionSpec]:
-    items = data.get("questions")
+def _load_questions(issues: Issues, path: Path, data: LMap, r: _Reader, *, public: bool = False,
+                    key: str = "questions") -> list[QuestionSpec]:
+    items = data.get(key)
     if items is None:
-        r.error(data.line, "missing 'questions'")
+        r.error(data.line, f"missing '{key}'")
         return []
     if not isinstance(items, LList) or not items:
-        r.error(r.line("questions"), "'questions' must be a list of questions")
+        r.error(r.line(key), f"'{key}' must be a list of questions")
         return []
     seen: dict[str, int] = {}
     questions = []
@@ -301,14 +311,14 @@ def _load_questions(issues: Issues, path: Path, data: LMap, r: _Reader) -> list[
             continue
         if raw_id:
             seen[raw_id] = item.line_of("id")
-        question = _load_question(issues, path, item)
+        question = _load_question(issues, path, item, public=public)
         if question is not None:
             questions.append(question)
     return questions
 
 
-def _load_question(issues: Issues, path: Path, item: LMap) -> QuestionSpec | None:
-    r = _Reader(issues, path, item, QUESTION_KEYS, "question")
+def _load_question(issues: Issues, path: Path, item: LMap, *, public: bool = False) -> QuestionSpec | None:
+    r = _Reader(issues, path, item, QUESTION_KEYS | {"module"} if public else QUESTION_KEYS, "question")
     key = r.text("id", required=True, max_len=64)
     kind = r.text("type", required=True)
     if kind is not None and kind not in QUESTION_KINDS:
@@ -320,9 +330,12 @@ def _load_question(issues: Issues, path: Path, item: LMap) -> QuestionSpec | Non
     tags = _read_tags(r, item)
     options = _read_options(r, item, kind)
     answer = _read_answer(r, item, kind, options)
+    module = r.text("module", max_len=100) if public else None
+    if module is not None and not SLUG_RE.match(module):
+        r.error(r.line("module"), f"'module' must be a module file name such as fake-police, not '{module}'")
     if key is None or kind is None or answer is None or not stem:
         return None
-    return QuestionSpec(key, kind, stem, options, answer, explanation, tags, rule, item.line)
+    return QuestionSpec(key, kind, stem, options, answer, explanation, tags, rule, item.line, module)
 
 
 def _read_tags(r: _Reader, item: LMap) -> list[str]:
@@ -631,22 +644,36 @@ def _read_text(path: Path, issues: Issues) -> str:
 def load_tree(root: Path, paths: list[Path] | None = None) -> tuple[Bundle, Issues]:
     """Load the bundled content under ``root`` (or only ``paths``) and every problem found.
 
-    Exams that courses name are resolved against ``root/quizzes`` as well as the given paths.
+    References (a course's exam and scenarios, a public question's module, a campaign's modules and
+    pools) are resolved against the files under ``root`` as well as the given paths.
     """
     issues = Issues()
     bundle = Bundle()
+    from app.content import public
     from app.content.scenarios import load_scenario
 
-    quiz_files, course_dirs, scenario_files = _classify(root, paths, issues)
-    for path in quiz_files:
+    found = _classify(root, paths, issues)
+    for path in found.quizzes:
         if (quiz := load_quiz(path, issues)) is not None:
             bundle.quizzes[quiz.slug] = quiz
-    for path in scenario_files:
+    for path in found.scenarios:
         if (scenario := load_scenario(path, issues)) is not None:
             bundle.scenarios[scenario.slug] = scenario
+    for path in found.modules:
+        if (module := public.load_module(path, issues)) is not None:
+            bundle.modules[module.slug] = module
+    for path in found.public_quizzes:
+        if (quiz := load_quiz(path, issues, public=True)) is not None:
+            bundle.public_quizzes[quiz.slug] = quiz
+    for path in found.campaigns:
+        if (campaign := public.load_campaign(path, issues)) is not None:
+            bundle.campaigns[campaign.slug] = campaign
     known_scenarios = set(bundle.scenarios) | {p.stem for p in (root / "quizzes" / "scenarios").glob("*.yaml")}
     known_quizzes = set(bundle.quizzes) | {p.stem for p in (root / "quizzes").glob("*.yaml")}
-    for folder in course_dirs:
+    known_modules = set(bundle.modules) | {p.stem for p in (root / "modules").glob("*.md")}
+    known_pools = set(bundle.public_quizzes) | {f"public/{p.stem}" for p in (root / "quizzes" / "public").glob("*.yaml")}
+    public.check_references(bundle, issues, known_modules, known_pools)
+    for folder in found.courses:
         course = load_course(folder, issues)
         if course is None:
             continue
@@ -664,34 +691,67 @@ def load_tree(root: Path, paths: list[Path] | None = None) -> tuple[Bundle, Issu
     return bundle, issues
 
 
-def _classify(root: Path, paths: list[Path] | None, issues: Issues):
+@dataclass
+class _Found:
+    quizzes: list = field(default_factory=list)
+    courses: list = field(default_factory=list)
+    scenarios: list = field(default_factory=list)
+    modules: list = field(default_factory=list)
+    public_quizzes: list = field(default_factory=list)
+    campaigns: list = field(default_factory=list)
+
+    def unique(self) -> _Found:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, list(dict.fromkeys(getattr(self, name))))
+        return self
+
+
+def _classify(root: Path, paths: list[Path] | None, issues: Issues) -> _Found:
     if not paths:
-        quiz_files = sorted((root / "quizzes").glob("*.yaml"))
-        course_dirs = sorted(p.parent for p in (root / "courses").glob("*/course.yaml"))
-        return quiz_files, course_dirs, sorted((root / "quizzes" / "scenarios").glob("*.yaml"))
-    quiz_files, course_dirs, scenario_files = [], [], []
+        return _Found(
+            quizzes=sorted((root / "quizzes").glob("*.yaml")),
+            courses=sorted(p.parent for p in (root / "courses").glob("*/course.yaml")),
+            scenarios=sorted((root / "quizzes" / "scenarios").glob("*.yaml")),
+            modules=sorted((root / "modules").glob("*.md")),
+            public_quizzes=sorted((root / "quizzes" / "public").glob("*.yaml")),
+            campaigns=sorted((root / "campaigns").glob("*.yaml")),
+        )
+    found = _Found()
     for path in paths:
         if path.is_dir():
             if (path / "course.yaml").exists():
-                course_dirs.append(path)
+                found.courses.append(path)
             elif path.name == "scenarios":
-                scenario_files.extend(sorted(path.glob("*.yaml")))
+                found.scenarios.extend(sorted(path.glob("*.yaml")))
+            elif path.name == "public":
+                found.public_quizzes.extend(sorted(path.glob("*.yaml")))
+            elif path.name == "modules":
+                found.modules.extend(p for p in sorted(path.glob("*.md")) if p.name != "README.md")
+            elif path.name == "campaigns":
+                found.campaigns.extend(sorted(path.glob("*.yaml")))
             else:
-                quiz_files.extend(sorted(path.glob("*.yaml")))
-                scenario_files.extend(sorted((path / "scenarios").glob("*.yaml")))
-                course_dirs.extend(sorted(p.parent for p in path.glob("*/course.yaml")))
+                found.quizzes.extend(sorted(path.glob("*.yaml")))
+                found.scenarios.extend(sorted((path / "scenarios").glob("*.yaml")))
+                found.public_quizzes.extend(sorted((path / "public").glob("*.yaml")))
+                found.courses.extend(sorted(p.parent for p in path.glob("*/course.yaml")))
         elif path.name == "course.yaml" or (path.suffix == ".md" and (path.parent / "course.yaml").exists()):
-            course_dirs.append(path.parent)
+            found.courses.append(path.parent)
+        elif path.suffix == ".md" and path.parent.name == "modules":
+            found.modules.append(path)
         elif path.suffix in (".yaml", ".yml") and path.parent.name == "scenarios":
-            scenario_files.append(path)
+            found.scenarios.append(path)
+        elif path.suffix in (".yaml", ".yml") and path.parent.name == "public":
+            found.public_quizzes.append(path)
+        elif path.suffix in (".yaml", ".yml") and path.parent.name == "campaigns":
+            found.campaigns.append(path)
         elif path.suffix in (".yaml", ".yml"):
-            quiz_files.append(path)
+            found.quizzes.append(path)
         elif not path.exists():
             issues.add(path, 1, "no such file or folder")
         else:
-            issues.add(path, 1, "not a course folder, course.yaml, lesson (.md) or question bank (.yaml)")
-    unique = lambda items: list(dict.fromkeys(items))  # noqa: E731
-    return unique(quiz_files), unique(course_dirs), unique(scenario_files)
+            issues.add(path, 1, "not a course folder, course.yaml, lesson (.md), module (modules/*.md), "
+                                "question bank (.yaml) or campaign (campaigns/*.yaml)")
+    return found.unique()
 
 
 def _line_of_key(path: Path, key: str) -> int:

@@ -76,6 +76,8 @@ class Question(db.Model):
     explanation: Mapped[dict] = mapped_column(JSON)
     tags: Mapped[list] = mapped_column(JSON, default=list)
     rule: Mapped[str] = mapped_column(String(300), default="")
+    # public banks: slug of the reading module that teaches this point
+    module: Mapped[str | None] = mapped_column(String(100))
 
     quiz_version: Mapped[QuizVersion] = relationship(back_populates="questions")
 
@@ -188,3 +190,42 @@ class CourseScenario(db.Model):
     min_score: Mapped[int | None] = mapped_column(Integer)
 
     scenario_version: Mapped[ScenarioVersion] = relationship()
+
+
+class PublicModule(db.Model):
+    """A public reading module (one fraud type or one right), identified by its file name."""
+
+    __tablename__ = "public_modules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    published: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("public_module_versions.id", use_alter=True)
+    )
+    current_version: Mapped[PublicModuleVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class PublicModuleVersion(db.Model):
+    """One immutable load of a module: sanitised HTML per language and its practice questions."""
+
+    __tablename__ = "public_module_versions"
+    __table_args__ = (UniqueConstraint("module_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("public_modules.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[dict] = mapped_column(JSON)
+    summary: Mapped[dict] = mapped_column(JSON)
+    minutes: Mapped[int] = mapped_column(Integer, default=3)
+    icon: Mapped[str] = mapped_column(String(100))
+    tags: Mapped[list] = mapped_column(JSON, default=list)
+    body_html: Mapped[dict] = mapped_column(JSON)
+    practice_id: Mapped[int] = mapped_column(ForeignKey("quiz_versions.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    module: Mapped[PublicModule] = relationship(foreign_keys=[module_id])
+    practice: Mapped[QuizVersion] = relationship()

@@ -15,6 +15,8 @@ from app.content.models import (
     CourseScenario,
     CourseVersion,
     Lesson,
+    PublicModule,
+    PublicModuleVersion,
     Question,
     Quiz,
     QuizVersion,
@@ -61,6 +63,21 @@ def sync_bundle(bundle: Bundle, *, actor=None) -> SyncReport:
     scenario_versions = {slug: _sync_scenario(spec, report) for slug, spec in bundle.scenarios.items()}
     for spec in bundle.courses.values():
         _sync_course(spec, quiz_versions[spec.exam], bundle, scenario_versions, report)
+    for spec in bundle.public_quizzes.values():
+        _sync_quiz(spec, report)
+    for spec in bundle.modules.values():
+        _sync_module(spec, report)
+    for module in db.session.scalars(select(PublicModule).where(PublicModule.published.is_(True))):
+        if module.slug not in bundle.modules:
+            module.published = False
+            report.unpublished.append(f"module {module.slug}")
+    from app.public import campaigns
+
+    for spec in bundle.campaigns.values():
+        if campaigns.create_from_spec(spec) is not None:
+            report.created.append(f"campaign {spec.slug}")
+        else:
+            report.unchanged.append(f"campaign {spec.slug} (managed in /admin/campaigns)")
     for scenario in db.session.scalars(select(Scenario).where(Scenario.published.is_(True))):
         if scenario.slug not in bundle.scenarios:
             scenario.published = False
@@ -126,7 +143,7 @@ def _sync_quiz(spec: QuizSpec, report: SyncReport) -> QuizVersion:
                 stem=fill_traditional(q.stem),
                 options=[[key, fill_traditional(texts)] for key, texts in q.options],
                 answer=q.answer, explanation=fill_traditional(q.explanation), tags=q.tags,
-                rule=q.rule,
+                rule=q.rule, module=q.module,
             )
         )
     db.session.flush()
@@ -157,6 +174,24 @@ def _sync_course(spec: CourseSpec, exam: QuizVersion, bundle: Bundle, scenario_v
                                       position=position, min_score=min_score))
     db.session.flush()
     course.current_version = version
+
+
+def _sync_module(spec, report: SyncReport) -> None:
+    practice = _sync_quiz(spec.practice_quiz(), SyncReport())
+    module, changed = _find_or_create(PublicModule, "module", spec.slug, spec.fingerprint(), report)
+    if not changed:
+        return
+    bodies = dict(spec.body)
+    bodies.setdefault("zh_Hant", to_traditional(bodies["zh_Hans"]))
+    version = PublicModuleVersion(
+        module=module, number=_next_number(module), content_hash=spec.fingerprint(),
+        title=fill_traditional(spec.title), summary=fill_traditional(spec.summary), minutes=spec.minutes,
+        icon=spec.icon, tags=spec.tags, body_html={locale: markdown.render(body) for locale, body in bodies.items()},
+        practice=practice,
+    )
+    db.session.add(version)
+    db.session.flush()
+    module.current_version = version
 
 
 def _build_lesson(version: CourseVersion, position: int, spec) -> Lesson:

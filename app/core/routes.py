@@ -15,10 +15,10 @@ bp = Blueprint("core", __name__)
 
 @bp.get("/")
 def index():
-    """Landing page: sign in for staff, certificate check for anyone."""
-    if current_user.is_authenticated:
-        return redirect(url_for("learning.dashboard"))
-    return render_template("core/index.html", verify_form=VerifyForm(meta={"csrf": False}))
+    """The public home page: campaigns, reading modules, certificate check, staff sign-in."""
+    from app.public.routes import home
+
+    return home()
 
 
 @bp.get("/healthz")

@@ -1,0 +1,156 @@
+"""Campaigns: created from the bundled files once, then scheduled and edited by content admins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.content.i18n import fill_traditional
+from app.content.models import PublicModule, PublicModuleVersion, Quiz
+from app.core import audit
+from app.core.exceptions import CodedError
+from app.extensions import db
+from app.public.models import Campaign, CampaignModule, CampaignTrack
+
+
+class CampaignError(CodedError):
+    """A campaign that cannot be saved as given (slug taken, dates reversed, no track...)."""
+
+
+@dataclass
+class TrackInput:
+    key: str
+    title: dict
+    description: dict
+    quiz: Quiz
+
+
+@dataclass
+class CampaignInput:
+    slug: str
+    title: dict
+    theme: dict
+    summary: dict
+    cover: str
+    starts_on: date
+    ends_on: date
+    published: bool
+    attempts_per_day: int
+    questions_per_play: int
+    modules: list[PublicModule]
+    tracks: list[TrackInput]
+
+
+def create_from_spec(spec) -> Campaign | None:
+    """Create a bundled campaign the first time its file is loaded; None when it already exists."""
+    if db.session.scalar(select(Campaign.id).where(Campaign.slug == spec.slug)) is not None:
+        return None
+    modules = {m.slug: m for m in db.session.scalars(select(PublicModule))}
+    quizzes = {q.slug: q for q in db.session.scalars(select(Quiz).where(Quiz.slug.like("public/%")))}
+    data = CampaignInput(
+        slug=spec.slug, title=fill_traditional(spec.title), theme=fill_traditional(spec.theme),
+        summary=fill_traditional(spec.summary), cover=spec.cover, starts_on=spec.starts, ends_on=spec.ends,
+        published=True, attempts_per_day=spec.attempts_per_day, questions_per_play=spec.questions,
+        modules=[modules[slug] for slug, _line in spec.modules],
+        tracks=[TrackInput(t.key, fill_traditional(t.title), fill_traditional(t.description), quizzes[t.pool])
+                for t in spec.tracks],
+    )
+    return save(None, data, actor=None)
+
+
+def save(campaign: Campaign | None, data: CampaignInput, *, actor) -> Campaign:
+    """Create (``campaign`` None) or update a campaign; the caller commits."""
+    if data.ends_on < data.starts_on:
+        raise CampaignError("dates")
+    if not data.tracks:
+        raise CampaignError("no_track")
+    if len({t.key for t in data.tracks}) != len(data.tracks):
+        raise CampaignError("duplicate_track")
+    for track in data.tracks:
+        version = track.quiz.current_version
+        if version is None or len(version.questions) < data.questions_per_play:
+            raise CampaignError("pool_too_small", pool=track.quiz.slug.removeprefix("public/"),
+                                count=len(version.questions) if version else 0)
+    taken = db.session.scalar(select(Campaign.id).where(Campaign.slug == data.slug))
+    if taken is not None and (campaign is None or taken != campaign.id):
+        raise CampaignError("slug_taken")
+    created = campaign is None
+    if created:
+        campaign = Campaign(slug=data.slug)
+        db.session.add(campaign)
+    for name in ("title", "theme", "summary", "cover", "starts_on", "ends_on", "published", "attempts_per_day",
+                 "questions_per_play"):
+        setattr(campaign, name, getattr(data, name))
+    campaign.slug = data.slug
+    current = {item.module_id: item for item in campaign.modules if item.module_id is not None}
+    chosen = []
+    for position, module in enumerate(data.modules, 1):
+        item = current.get(module.id) or CampaignModule(module=module)
+        item.position = position
+        chosen.append(item)
+    campaign.modules = chosen
+    existing = {t.key: t for t in campaign.tracks}
+    tracks = []
+    for position, item in enumerate(data.tracks, 1):
+        track = existing.get(item.key) or CampaignTrack(key=item.key)
+        track.title, track.description, track.quiz, track.position = item.title, item.description, item.quiz, position
+        tracks.append(track)
+    removed = [t for key, t in existing.items() if key not in {i.key for i in data.tracks}]
+    campaign.tracks = tracks + [t for t in removed if _has_plays(t)]
+    for track in removed:
+        if _has_plays(track):  # keep its plays' history: move it to the end, out of the picker
+            track.position = 1000 + track.position
+    db.session.flush()
+    audit.record("campaign.create" if created else "campaign.update", actor=actor, target=campaign.slug,
+                 starts=str(campaign.starts_on), ends=str(campaign.ends_on), published=campaign.published)
+    return campaign
+
+
+def _has_plays(track: CampaignTrack) -> bool:
+    from app.public.models import PublicPlay
+
+    return track.id is not None and db.session.scalar(
+        select(PublicPlay.id).where(PublicPlay.track_id == track.id).limit(1)) is not None
+
+
+def active_tracks(campaign: Campaign) -> list[CampaignTrack]:
+    return [t for t in campaign.tracks if t.position < 1000]
+
+
+def published_campaign(slug: str) -> Campaign | None:
+    return db.session.scalar(
+        select(Campaign).where(Campaign.slug == slug, Campaign.published.is_(True))
+        .options(selectinload(Campaign.tracks), selectinload(Campaign.modules))
+    )
+
+
+def home_listing(today: date) -> dict[str, list[Campaign]]:
+    """Published campaigns by phase: running (ending soonest first), upcoming, then the last ended."""
+    campaigns = list(db.session.scalars(select(Campaign).where(Campaign.published.is_(True))))
+    running = sorted((c for c in campaigns if c.phase(today) == "running"), key=lambda c: c.ends_on)
+    upcoming = sorted((c for c in campaigns if c.phase(today) == "upcoming"), key=lambda c: c.starts_on)
+    ended = sorted((c for c in campaigns if c.phase(today) == "ended"), key=lambda c: c.ends_on, reverse=True)
+    return {"running": running, "upcoming": upcoming, "ended": ended[:6]}
+
+
+def module_library() -> list[PublicModule]:
+    """Published modules with their current version loaded."""
+    return list(db.session.scalars(
+        select(PublicModule).where(PublicModule.published.is_(True))
+        .options(selectinload(PublicModule.current_version)).order_by(PublicModule.id)
+    ))
+
+
+def published_module(slug: str) -> PublicModule | None:
+    return db.session.scalar(select(PublicModule).where(PublicModule.slug == slug, PublicModule.published.is_(True))
+                             .options(selectinload(PublicModule.current_version)
+                                      .selectinload(PublicModuleVersion.practice)))
+
+
+def public_pools() -> list[Quiz]:
+    return list(db.session.scalars(select(Quiz).where(Quiz.slug.like("public/%")).order_by(Quiz.slug)))
+
+MAX_TRACK_ROWS = 6

@@ -1,0 +1,153 @@
+"""Campaigns and anonymous public quiz plays."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.content.models import PublicModule, Question, Quiz, QuizVersion
+from app.core.time import utcnow
+from app.extensions import db
+from app.org.models import OrgUnit
+
+
+class Campaign(db.Model):
+    """A public education campaign (3·15, the September literacy month, an anti-fraud drive...).
+
+    Dates are local calendar days, both inclusive. Bundled campaigns are created from
+    ``campaigns/*.yaml`` once; after that content admins own them in /admin/campaigns.
+    """
+
+    __tablename__ = "campaigns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[dict] = mapped_column(JSON)
+    theme: Mapped[dict] = mapped_column(JSON)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    cover: Mapped[str] = mapped_column(String(40), default="default")
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    attempts_per_day: Mapped[int] = mapped_column(Integer, default=3)
+    questions_per_play: Mapped[int] = mapped_column(Integer, default=10)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    modules: Mapped[list[CampaignModule]] = relationship(
+        order_by="CampaignModule.position", cascade="all, delete-orphan"
+    )
+    tracks: Mapped[list[CampaignTrack]] = relationship(
+        order_by="CampaignTrack.position", cascade="all, delete-orphan"
+    )
+
+    def phase(self, today: date) -> str:
+        """upcoming, running or ended on ``today`` (a local date)."""
+        if today < self.starts_on:
+            return "upcoming"
+        return "running" if today <= self.ends_on else "ended"
+
+
+class CampaignModule(db.Model):
+    """A reading module featured by a campaign."""
+
+    __tablename__ = "campaign_modules"
+    __table_args__ = (UniqueConstraint("campaign_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("public_modules.id"))
+    position: Mapped[int] = mapped_column(Integer)
+
+    module: Mapped[PublicModule] = relationship()
+
+
+class CampaignTrack(db.Model):
+    """A persona track (elderly, student...) that draws from its own question pool."""
+
+    __tablename__ = "campaign_tracks"
+    __table_args__ = (UniqueConstraint("campaign_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    title: Mapped[dict] = mapped_column(JSON)
+    description: Mapped[dict] = mapped_column(JSON, default=dict)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"))
+    position: Mapped[int] = mapped_column(Integer)
+
+    quiz: Mapped[Quiz] = relationship()
+
+
+class PublicPlay(db.Model):
+    """One anonymous play of a campaign quiz or a module's practice questions.
+
+    ``token`` is the unguessable id in the play's URLs; ``player_key`` is a hash of the player's
+    cookie, used for the daily attempt cap and the leaderboard. No personal data is stored.
+    """
+
+    __tablename__ = "public_plays"
+    __table_args__ = (
+        Index("ix_public_plays_campaign_day", "campaign_id", "day"),
+        Index("ix_public_plays_player", "player_key", "campaign_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    player_key: Mapped[str] = mapped_column(String(64))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"))
+    track_id: Mapped[int | None] = mapped_column(ForeignKey("campaign_tracks.id"))
+    module_id: Mapped[int | None] = mapped_column(ForeignKey("public_modules.id"))
+    quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_versions.id"))
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
+    nickname: Mapped[str | None] = mapped_column(String(40))
+    region: Mapped[str | None] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date)
+    counts: Mapped[bool] = mapped_column(Boolean, default=False)
+    drawn: Mapped[list] = mapped_column(JSON)  # [[question id, [option keys in shown order]], ...]
+    question_count: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    points: Mapped[float | None] = mapped_column(Float)
+    percent: Mapped[float | None] = mapped_column(Float)
+    seconds: Mapped[int | None] = mapped_column(Integer)
+
+    campaign: Mapped[Campaign | None] = relationship()
+    track: Mapped[CampaignTrack | None] = relationship()
+    module: Mapped[PublicModule | None] = relationship()
+    quiz_version: Mapped[QuizVersion] = relationship()
+    org_unit: Mapped[OrgUnit | None] = relationship()
+
+
+class PublicAnswer(db.Model):
+    """The one answer to one drawn question of a play (the unique key refuses a second)."""
+
+    __tablename__ = "public_answers"
+    __table_args__ = (
+        UniqueConstraint("play_id", "position"),
+        Index("ix_public_answers_question", "question_id", "correct", "choice"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    play_id: Mapped[int] = mapped_column(ForeignKey("public_plays.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    choice: Mapped[str] = mapped_column(String(20))  # option keys chosen, sorted, comma-separated
+    correct: Mapped[bool] = mapped_column(Boolean)
+    points: Mapped[float] = mapped_column(Float)
+    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    question: Mapped[Question] = relationship()

@@ -1,0 +1,406 @@
+"""The public site: campaigns, reading modules and anonymous quiz play (no account needed)."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from app.content.models import PublicModule, Question
+from app.core.forms import ConfirmForm
+from app.core.time import local_now
+from app.extensions import db, limiter
+from app.org.models import OrgUnit
+from app.public import attribution, campaigns, players, poster, services
+from app.public.forms import AnswerForm, StartForm
+from app.public.models import PublicPlay
+from app.public.services import PlayError
+
+bp = Blueprint("public", __name__)
+
+PLAYER_COOKIE = "xb_player"
+ELDER_COOKIE = "xb_elder"
+YEAR = 365 * 24 * 3600
+
+
+def play_messages() -> dict[str, str]:
+    return {
+        "upcoming": _("This campaign has not started yet: come back on the first day."),
+        "cap_reached": _("You have used today's plays for this campaign. Your best score counts; come back tomorrow!"),
+        "not_yours": _("This play was started on another phone or browser, so it cannot be answered here."),
+        "not_drawn": _("That question is not part of this play. Nothing was recorded."),
+        "already_answered": _("You have already answered this question; an answer cannot be changed."),
+        "bad_choice": _("Please choose an answer first."),
+    }
+
+
+def nickname_messages() -> dict[str, str]:
+    return {
+        "too_long": _("A nickname has at most %(count)d characters.", count=players.NICKNAME_MAX),
+        "characters": _("A nickname may use letters, digits and Chinese characters only."),
+        "contact": _("Please do not put a phone number, account or link in your nickname."),
+        "banned": _("Please choose another nickname."),
+    }
+
+
+def today():
+    return local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]).date()
+
+
+def player_key() -> str:
+    """The player's key from their cookie; a new cookie is set on the response when there is none."""
+    token = request.cookies.get(PLAYER_COOKIE, "")
+    if len(token) < 20 or len(token) > 64:
+        token = g.get("new_player_token") or secrets.token_urlsafe(24)
+        g.new_player_token = token
+    return players.player_key(token)
+
+
+@bp.after_app_request
+def _set_player_cookie(response: Response) -> Response:
+    if token := g.get("new_player_token"):
+        response.set_cookie(PLAYER_COOKIE, token, max_age=YEAR, httponly=True, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
+
+
+@bp.app_context_processor
+def _elder_mode():
+    return {"elder_mode": request.cookies.get(ELDER_COOKIE) == "1"}
+
+
+# --- home, campaigns, modules -------------------------------------------------------------------
+
+
+def home():
+    """The public home page: current and upcoming campaigns and the module library."""
+    from app.core.forms import VerifyForm
+
+    return render_template("public/home.html", listing=campaigns.home_listing(today()),
+                           modules=campaigns.module_library(), verify_form=VerifyForm(meta={"csrf": False}))
+
+
+def _campaign_or_404(slug: str):
+    campaign = campaigns.published_campaign(slug)
+    if campaign is None:
+        abort(404)
+    return campaign
+
+
+@bp.get("/c/<slug>")
+def campaign(slug: str):
+    campaign = _campaign_or_404(slug)
+    day = today()
+    key = player_key()
+    tracks = campaigns.active_tracks(campaign)
+    form = StartForm(tracks=tracks)
+    used = services.plays_today(key, campaign, day)
+    credit = _credited_unit(campaign)
+    return render_template(
+        "public/campaign.html", campaign=campaign, phase=campaign.phase(day), form=form, tracks=tracks,
+        plays_left=max(campaign.attempts_per_day - used, 0), best=services.best_today(key, campaign, day),
+        modules=[item.module for item in campaign.modules if item.module.published], credit=credit,
+    )
+
+
+def _credited_unit(campaign) -> OrgUnit | None:
+    unit_id = (session.get("credit") or {}).get(campaign.slug)
+    return db.session.get(OrgUnit, unit_id) if unit_id else None
+
+
+@bp.get("/c/<slug>/b/<code>")
+@limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])
+def branch_entry(slug: str, code: str):
+    """A branch's own link (and lobby QR code): plays started after it are credited to the branch."""
+    campaign = _campaign_or_404(slug)
+    unit_code = attribution.verify(current_app.secret_key, campaign.slug, code)
+    unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code, OrgUnit.active.is_(True))) \
+        if unit_code else None
+    if unit is None:
+        current_app.logger.info("branch link refused for campaign %s: %r", slug, code[:80])
+    else:
+        credit = dict(session.get("credit") or {})
+        credit[campaign.slug] = unit.id
+        session["credit"] = credit
+    return redirect(url_for("public.campaign", slug=campaign.slug))
+
+
+@bp.post("/c/<slug>/play")
+@limiter.limit(lambda: current_app.config["PUBLIC_PLAY_RATE_LIMIT"])
+def start(slug: str):
+    campaign = _campaign_or_404(slug)
+    tracks = campaigns.active_tracks(campaign)
+    form = StartForm(tracks=tracks)
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("public.campaign", slug=slug))
+    try:
+        nickname = players.clean_nickname(form.nickname.data)
+    except players.NicknameError as error:
+        flash(nickname_messages()[error.code], "error")
+        return redirect(url_for("public.campaign", slug=slug))
+    track = next(t for t in tracks if t.key == form.track.data)
+    credit = _credited_unit(campaign)
+    try:
+        play = services.start_campaign_play(
+            campaign, track, player_key=player_key(), nickname=nickname,
+            region=players.clean_region(form.region.data), org_unit_id=credit.id if credit else None, today=today(),
+        )
+    except PlayError as error:
+        flash(play_messages()[error.code], "error")
+        return redirect(url_for("public.campaign", slug=slug))
+    db.session.commit()
+    return redirect(url_for("public.question", token=play.token, position=1))
+
+
+@bp.get("/c/<slug>/leaderboard")
+def leaderboard(slug: str):
+    campaign = _campaign_or_404(slug)
+    board = request.args.get("board", "today")
+    if board not in ("today", "all"):
+        board = "today"
+    top, mine = services.leaderboard(campaign, day=today() if board == "today" else None,
+                                     player_key=player_key())
+    return render_template("public/leaderboard.html", campaign=campaign, board=board, top=top, mine=mine)
+
+
+@bp.get("/c/<slug>/poster")
+def lobby_poster(slug: str):
+    """A printable A4 poster with a QR code; with ?b=<branch code> the QR code credits that branch."""
+    campaign = _campaign_or_404(slug)
+    code = request.args.get("b", "")
+    unit = None
+    if code:
+        unit_code = attribution.verify(current_app.secret_key, campaign.slug, code)
+        unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code)) if unit_code else None
+        if unit is None:
+            abort(404)
+    target = url_for("public.branch_entry", slug=slug, code=code) if unit else url_for("public.campaign", slug=slug)
+    url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + target
+    return render_template("public/poster_a4.html", campaign=campaign, unit=unit, url=url, qr_svg=_qr_svg(url))
+
+
+def _qr_svg(url: str) -> str:
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, xmldecl=False, svgns=True,
+                                    dark="#0f5c63", svgclass="qr", lineclass=None, omitsize=True)
+    return buffer.getvalue().decode()
+
+
+@bp.get("/m")
+def modules():
+    return render_template("public/modules.html", modules=campaigns.module_library())
+
+
+@bp.get("/m/<slug>")
+def module(slug: str):
+    item = campaigns.published_module(slug)
+    if item is None:
+        abort(404)
+    return render_template("public/module.html", module=item, version=item.current_version, form=ConfirmForm())
+
+
+@bp.post("/m/<slug>/practice")
+@limiter.limit(lambda: current_app.config["PUBLIC_PLAY_RATE_LIMIT"])
+def practice(slug: str):
+    item = campaigns.published_module(slug)
+    if item is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    play = services.start_module_practice(item, player_key=player_key(), today=today())
+    db.session.commit()
+    return redirect(url_for("public.question", token=play.token, position=1))
+
+
+@bp.post("/elder")
+def elder():
+    """Switch the elder-friendly mode (large text, high contrast, one action per screen) on or off."""
+    form = ConfirmForm()
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("core.index")
+    response = redirect(target)
+    if form.validate_on_submit():
+        if request.cookies.get(ELDER_COOKIE) == "1":
+            response.delete_cookie(ELDER_COOKIE)
+        else:
+            response.set_cookie(ELDER_COOKIE, "1", max_age=YEAR, samesite="Lax", httponly=True)
+    return response
+
+
+# --- playing ---------------------------------------------------------------------------------------
+
+
+def _play_or_404(token: str) -> PublicPlay:
+    play = services.play_by_token(token)
+    if play is None:
+        abort(404)
+    return play
+
+
+@bp.get("/p/<token>/<int:position>")
+def question(token: str, position: int):
+    """One question per screen; once answered, the same screen shows right or wrong and why."""
+    play = _play_or_404(token)
+    if not 1 <= position <= play.question_count:
+        abort(404)
+    answered = services.answers_of(play)
+    first_open = services.next_position(play, answered)
+    if position not in answered and first_open is not None and position > first_open:
+        return redirect(url_for("public.question", token=token, position=first_open))
+    question_id, order = play.drawn[position - 1]
+    item = db.session.get(Question, question_id)
+    answer = answered.get(position)
+    texts = {key: texts for key, texts in item.options}
+    options = [texts.get(key) for key in order] if item.kind != "truefalse" else None
+    mine = services.player_key_matches(play, player_key())
+    return render_template(
+        "public/question.html", play=play, position=position, question=item, options=options, order=order,
+        answer=answer, form=AnswerForm(), mine=mine, context=_play_context(play),
+        next_url=url_for("public.question", token=token, position=position + 1)
+        if position < play.question_count else url_for("public.result", token=token),
+    )
+
+
+@bp.post("/p/<token>/<int:position>")
+@limiter.limit(lambda: current_app.config["PUBLIC_ANSWER_RATE_LIMIT"])
+def submit(token: str, position: int):
+    play = _play_or_404(token)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        flash(_("Your answer could not be recorded: the page had expired. Please answer again."), "error")
+        return redirect(url_for("public.question", token=token, position=max(min(position, play.question_count), 1)))
+    try:
+        services.answer(play, position, form.question.data, request.form.getlist("choice"), player_key=player_key())
+    except PlayError as error:
+        if error.code == "not_drawn":
+            return render_template("public/refused.html", play=play, message=play_messages()[error.code]), 400
+        if error.code != "already_answered" or not _same_answer_again(play, position):
+            flash(play_messages()[error.code], "error")
+        status = 409 if error.code == "already_answered" else 303
+        if status == 409 and request.accept_mimetypes.best == "application/json":
+            return {"error": error.code}, 409
+    return redirect(url_for("public.question", token=token, position=position), code=303)
+
+
+def _same_answer_again(play: PublicPlay, position: int) -> bool:
+    """A double submit of the same choice is not an error for the player: it simply counted once."""
+    existing = services.answers_of(play).get(position)
+    if existing is None:
+        return False
+    order = play.drawn[position - 1][1]
+    raw = request.form.getlist("choice")
+    chosen = {order[int(i)] for i in raw if i.isdigit() and int(i) < len(order)}
+    return ",".join(sorted(chosen)) == existing.choice
+
+
+@bp.get("/p/<token>/result")
+def result(token: str):
+    play = _play_or_404(token)
+    answered = services.answers_of(play)
+    missing = services.next_position(play, answered)
+    if missing is not None:
+        return redirect(url_for("public.question", token=token, position=missing))
+    if play.finished_at is None:
+        services.finish(play, answered)
+        db.session.commit()
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_([d[0] for d in play.drawn])))}
+    missed = [questions[answered[p].question_id] for p in sorted(answered) if not answered[p].correct]
+    slugs = list(dict.fromkeys(q.module for q in missed if q.module))
+    to_read = {m.slug: m for m in db.session.scalars(select(PublicModule).where(PublicModule.slug.in_(slugs),
+                                                                              PublicModule.published.is_(True)))}
+    context = _play_context(play)
+    return render_template(
+        "public/result.html", play=play, answered=answered, questions=questions, missed=missed,
+        to_read=[to_read[s] for s in slugs if s in to_read], context=context,
+        mine=services.player_key_matches(play, player_key()), form=ConfirmForm(), message=_score_message(play.percent or 0),
+        plays_left=max(play.campaign.attempts_per_day - services.plays_today(player_key(), play.campaign, today()), 0)
+        if play.campaign else None,
+    )
+
+
+@bp.get("/p/<token>/poster.png")
+@limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])
+def poster_png(token: str):
+    play = _play_or_404(token)
+    if play.finished_at is None:
+        abort(404)
+    context = _play_context(play)
+    url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + context["back_url"]
+    from app.content.i18n import pick
+    from app.core.templating import current_locale
+
+    locale = current_locale()
+    try:
+        png = poster.render(
+            campaign_title=pick(context["title"], locale), headline=_("My anti-fraud quiz score"),
+            score=str(round(play.percent or 0)), unit=_("points"),
+            detail=_("%(right)d of %(total)d right · %(seconds)d s", right=_right_count(play), total=play.question_count,
+                     seconds=play.seconds or 0),
+            message=_score_message(play.percent or 0), url=url, scan_hint=_("Scan to take the quiz yourself"),
+            brand=_("Xiaobao Academy · financial literacy"),
+        )
+    except poster.FontMissing:
+        current_app.logger.error("poster: no CJK font installed (apt-get install fonts-noto-cjk)")
+        abort(503)
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Content-Disposition"] = f'inline; filename="xiaobao-{token[:8]}.png"'
+    return response
+
+
+@bp.get("/p/<token>/share")
+def share(token: str):
+    play = _play_or_404(token)
+    if play.finished_at is None:
+        return redirect(url_for("public.result", token=token))
+    return render_template("public/share.html", play=play, context=_play_context(play))
+
+
+def _right_count(play: PublicPlay) -> int:
+    return sum(1 for a in services.answers_of(play).values() if a.correct)
+
+
+def _score_message(percent: float) -> str:
+    if percent >= 100:
+        return _("Perfect! No scam gets past you. Share the tips with your family.")
+    if percent >= 80:
+        return _("Well done! You can spot most scams. Read up on the ones you missed.")
+    if percent >= 60:
+        return _("Not bad, but a few tricks still fool you. Read the tips and try again.")
+    return _("Scammers are cunning. Read the short modules and try again: it only takes a few minutes.")
+
+
+def _play_context(play: PublicPlay) -> dict:
+    """Title and way back for a play: its campaign (and track) or its module."""
+    if play.campaign is not None:
+        return {"title": play.campaign.title, "track": play.track.title if play.track else None,
+                "back_url": url_for("public.campaign", slug=play.campaign.slug), "campaign": play.campaign}
+    module = play.module
+    return {"title": module.current_version.title if module and module.current_version else {},
+            "track": None, "back_url": url_for("public.module", slug=module.slug) if module else url_for("core.index"),
+            "campaign": None}
+
+
+score_message = _score_message

@@ -1,0 +1,242 @@
+"""Anonymous public quiz play: start, answer one question at a time, finish, leaderboards.
+
+The server holds every answer key: a question's key and explanation leave the server only in the
+response to that question's answer. Each answer is one INSERT guarded by a unique key, so a second
+answer to the same question (a re-answer or a double submit) is refused and records nothing.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.content.models import PublicModule, Question, QuizVersion
+from app.core.exceptions import CodedError
+from app.core.time import as_utc, utcnow
+from app.extensions import db
+from app.public.models import Campaign, CampaignTrack, PublicAnswer, PublicPlay
+from app.quizzes import engine
+
+
+class PlayError(CodedError):
+    """A refused play action: upcoming, cap_reached, not_yours, not_drawn, already_answered, bad_choice..."""
+
+
+@dataclass(frozen=True)
+class Key:
+    """What grading needs of a question."""
+
+    kind: str
+    options: tuple[str, ...]
+    answer: frozenset[str]
+
+
+def _key(question_id: int) -> Key:
+    row = db.session.execute(
+        select(Question.kind, Question.options, Question.answer).where(Question.id == question_id)
+    ).one()
+    return Key(row.kind, tuple(option[0] for option in row.options), frozenset(row.answer))
+
+
+def option_order(kind: str, options: list, rng: random.Random, shuffle: bool) -> list[str]:
+    if kind == "truefalse":
+        return list(engine.TRUEFALSE_VALUES)
+    keys = [option[0] for option in options]
+    if shuffle:
+        rng.shuffle(keys)
+    return keys
+
+
+def plays_today(player_key: str, campaign: Campaign, today: date) -> int:
+    return db.session.scalar(
+        select(func.count(PublicPlay.id)).where(
+            PublicPlay.player_key == player_key, PublicPlay.campaign_id == campaign.id, PublicPlay.day == today
+        )
+    ) or 0
+
+
+def start_campaign_play(campaign: Campaign, track: CampaignTrack, *, player_key: str, nickname: str | None,
+                        region: str | None, org_unit_id: int | None, today: date,
+                        rng: random.Random | None = None) -> PublicPlay:
+    """Draw a new play for one track; refused before the start and over the daily cap.
+
+    After the end the quiz stays playable for practice, but the play no longer counts on boards.
+    """
+    phase = campaign.phase(today)
+    if phase == "upcoming":
+        raise PlayError("upcoming")
+    if plays_today(player_key, campaign, today) >= campaign.attempts_per_day:
+        raise PlayError("cap_reached", cap=campaign.attempts_per_day)
+    version = track.quiz.current_version
+    rng = rng or random.SystemRandom()
+    questions = list(version.questions)
+    chosen = rng.sample(questions, min(campaign.questions_per_play, len(questions)))
+    play = _new_play(player_key, version, chosen, rng, today)
+    play.campaign_id, play.track_id, play.org_unit_id = campaign.id, track.id, org_unit_id
+    play.nickname, play.region, play.counts = nickname, region, phase == "running"
+    db.session.add(play)
+    db.session.flush()
+    return play
+
+
+def start_module_practice(module: PublicModule, *, player_key: str, today: date,
+                          rng: random.Random | None = None) -> PublicPlay:
+    """A practice play of a module's own questions, in their order; never on any board."""
+    version = module.current_version.practice
+    play = _new_play(player_key, version, list(version.questions), rng or random.SystemRandom(), today)
+    play.module_id = module.id
+    db.session.add(play)
+    db.session.flush()
+    return play
+
+
+def _new_play(player_key: str, version: QuizVersion, questions: list[Question], rng, today: date) -> PublicPlay:
+    drawn = [[q.id, option_order(q.kind, q.options, rng, version.shuffle_options)] for q in questions]
+    return PublicPlay(token=secrets.token_urlsafe(24), player_key=player_key, quiz_version_id=version.id,
+                      day=today, drawn=drawn, question_count=len(drawn), started_at=utcnow())
+
+
+def play_by_token(token: str) -> PublicPlay | None:
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(PublicPlay).where(PublicPlay.token == token))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    correct: bool
+    points: float
+    choice: tuple[str, ...]
+
+
+def answer(play: PublicPlay, position: int, question_id: int, indexes: list[str], *, player_key: str) -> Outcome:
+    """Grade and record the answer to question ``position`` (1-based) of the play.
+
+    Refused, recording nothing: someone else's play, a question not drawn at that position, an
+    empty or impossible choice, a question already answered (also the second of a double submit).
+    """
+    if play.player_key != player_key:
+        raise PlayError("not_yours")
+    if play.finished_at is not None:
+        raise PlayError("already_answered")
+    if not 1 <= position <= play.question_count or play.drawn[position - 1][0] != question_id:
+        raise PlayError("not_drawn")
+    order = play.drawn[position - 1][1]
+    key = _key(question_id)
+    chosen = set()
+    for raw in indexes:
+        if not raw.isdigit() or int(raw) >= len(order):
+            raise PlayError("bad_choice")
+        chosen.add(order[int(raw)])
+    response = engine.clean_response(key.kind, chosen, key.options)
+    if not response or len(response) != len(chosen):
+        raise PlayError("bad_choice")
+    points = float(engine.grade(key.kind, key.answer, response))
+    row = PublicAnswer(play_id=play.id, position=position, question_id=question_id,
+                       choice=",".join(sorted(response)), correct=response == key.answer, points=points,
+                       answered_at=utcnow())
+    db.session.add(row)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise PlayError("already_answered") from None
+    return Outcome(row.correct, points, tuple(sorted(response)))
+
+
+def answers_of(play: PublicPlay) -> dict[int, PublicAnswer]:
+    """The play's answers by position."""
+    rows = db.session.scalars(select(PublicAnswer).where(PublicAnswer.play_id == play.id))
+    return {row.position: row for row in rows}
+
+
+def next_position(play: PublicPlay, answered: dict[int, PublicAnswer]) -> int | None:
+    """The first unanswered question, or None when every drawn question is answered."""
+    for position in range(1, play.question_count + 1):
+        if position not in answered:
+            return position
+    return None
+
+
+def finish(play: PublicPlay, answered: dict[int, PublicAnswer]) -> PublicPlay:
+    """Score the play once all its questions are answered (idempotent); the caller commits."""
+    if play.finished_at is not None or next_position(play, answered) is not None:
+        return play
+    last = max(as_utc(a.answered_at) for a in answered.values())
+    play.points = round(sum(a.points for a in answered.values()), 4)
+    play.percent = round(play.points * 100 / play.question_count, 2) if play.question_count else 0.0
+    play.seconds = max(int((last - as_utc(play.started_at)).total_seconds()), 1)
+    play.finished_at = last
+    return play
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int
+    nickname: str | None
+    region: str | None
+    percent: float
+    seconds: int
+    is_me: bool
+
+
+def leaderboard(campaign: Campaign, *, day: date | None = None, limit: int = 20,
+                player_key: str | None = None) -> tuple[list[BoardRow], BoardRow | None]:
+    """Each player's best counted play (highest score, then fastest), the top ``limit``, and the
+    asking player's own row even when outside the top."""
+    filters = [PublicPlay.campaign_id == campaign.id, PublicPlay.counts.is_(True),
+               PublicPlay.finished_at.is_not(None)]
+    if day is not None:
+        filters.append(PublicPlay.day == day)
+    ranked_per_player = (
+        select(PublicPlay.player_key, PublicPlay.nickname, PublicPlay.region, PublicPlay.percent,
+               PublicPlay.seconds, PublicPlay.finished_at,
+               func.row_number().over(partition_by=PublicPlay.player_key,
+                                      order_by=(PublicPlay.percent.desc(), PublicPlay.seconds.asc(),
+                                                PublicPlay.finished_at.asc())).label("best"))
+        .where(*filters).subquery()
+    )
+    ranked = (
+        select(ranked_per_player.c.player_key, ranked_per_player.c.nickname, ranked_per_player.c.region,
+               ranked_per_player.c.percent, ranked_per_player.c.seconds,
+               func.row_number().over(order_by=(ranked_per_player.c.percent.desc(), ranked_per_player.c.seconds.asc(),
+                                                ranked_per_player.c.finished_at.asc())).label("rank"))
+        .where(ranked_per_player.c.best == 1).subquery()
+    )
+    from app.public.players import mask
+
+    def row(r) -> BoardRow:
+        return BoardRow(r.rank, mask(r.nickname), r.region, r.percent, r.seconds, r.player_key == player_key)
+
+    top = [row(r) for r in db.session.execute(select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.rank))]
+    mine = None
+    if player_key and not any(r.is_me for r in top):
+        found = db.session.execute(select(ranked).where(ranked.c.player_key == player_key)).first()
+        mine = row(found) if found else None
+    return top, mine
+
+
+def best_today(player_key: str, campaign: Campaign, today: date) -> float | None:
+    return db.session.scalar(
+        select(func.max(PublicPlay.percent)).where(
+            PublicPlay.player_key == player_key, PublicPlay.campaign_id == campaign.id, PublicPlay.day == today,
+            PublicPlay.finished_at.is_not(None))
+    )
+
+
+def elapsed(play: PublicPlay, now: datetime | None = None) -> int:
+    if play.seconds is not None:
+        return play.seconds
+    return int(((now or utcnow()) - as_utc(play.started_at)).total_seconds())
+
+
+def player_key_matches(play: PublicPlay, key: str) -> bool:
+    """Whether the visitor holds the cookie the play was started with (only they may answer)."""
+    import hmac
+
+    return hmac.compare_digest(play.player_key, key)
