@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
@@ -28,3 +32,35 @@ class VerifyForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A bare CSRF-protected form for buttons that change state."""
+
+
+class CachedTranslationsForm(FlaskForm):
+    """A form whose WTForms messages come from a per-process catalog cache.
+
+    Flask-WTF reads WTForms' catalog from disk once per request that builds a form; on the public
+    quiz's hot path (one form per answer) that file read is a measurable share of the request.
+    """
+
+    class Meta:
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return None
+            return _wtforms_translations(str(get_locale()))
+
+
+@lru_cache(maxsize=8)
+def _wtforms_translations(locale: str):
+    from babel import support
+    from flask_wtf.i18n import Translations
+    from wtforms.i18n import messages_path
+
+    catalog = support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+    class _Cached(Translations):
+        def gettext(self, string):
+            return catalog.ugettext(string)
+
+        def ngettext(self, singular, plural, n):
+            return catalog.ungettext(singular, plural, n)
+
+    return _Cached()

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.content.i18n import pick
+from app.core.forms import CachedTranslationsForm
 from app.public.players import NICKNAME_MAX, REGIONS
 
 
-class StartForm(FlaskForm):
+class StartForm(CachedTranslationsForm):
     """Entry to a campaign quiz: a track, and optionally a nickname and a region. Nothing else."""
 
     track = RadioField(_l("Who are you playing as?"), validators=[DataRequired(message=_l("Choose a track first."))],
@@ -32,7 +32,7 @@ class StartForm(FlaskForm):
         self.region.choices = [SelectChoice("", _l("Prefer not to say"))] + [SelectChoice(r, r) for r in REGIONS]
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(CachedTranslationsForm):
     """One answer: the question shown (checked against the play's draw) and the chosen options."""
 
     question = IntegerField(validators=[InputRequired()])

@@ -96,7 +96,9 @@ def start_module_practice(module: PublicModule, *, player_key: str, today: date,
 
 
 def _new_play(player_key: str, version: QuizVersion, questions: list[Question], rng, today: date) -> PublicPlay:
-    drawn = [[q.id, option_order(q.kind, q.options, rng, version.shuffle_options)] for q in questions]
+    # Options keep the author's order and letters: public explanations name options by letter
+    # ("the tempting one is C"), and the key is safe on the server whatever the order.
+    drawn = [[q.id, option_order(q.kind, q.options, rng, shuffle=False)] for q in questions]
     return PublicPlay(token=secrets.token_urlsafe(24), player_key=player_key, quiz_version_id=version.id,
                       day=today, drawn=drawn, question_count=len(drawn), started_at=utcnow())
 
