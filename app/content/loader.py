@@ -670,7 +670,7 @@ def load_tree(root: Path, paths: list[Path] | None = None) -> tuple[Bundle, Issu
             bundle.campaigns[campaign.slug] = campaign
     known_scenarios = set(bundle.scenarios) | {p.stem for p in (root / "quizzes" / "scenarios").glob("*.yaml")}
     known_quizzes = set(bundle.quizzes) | {p.stem for p in (root / "quizzes").glob("*.yaml")}
-    known_modules = set(bundle.modules) | {p.stem for p in (root / "modules").glob("*.md")}
+    known_modules = set(bundle.modules) | {p.stem for p in (root / "modules").glob("*.md") if p.name != "README.md"}
     known_pools = set(bundle.public_quizzes) | {f"public/{p.stem}" for p in (root / "quizzes" / "public").glob("*.yaml")}
     public.check_references(bundle, issues, known_modules, known_pools)
     for folder in found.courses:
@@ -712,7 +712,7 @@ def _classify(root: Path, paths: list[Path] | None, issues: Issues) -> _Found:
             quizzes=sorted((root / "quizzes").glob("*.yaml")),
             courses=sorted(p.parent for p in (root / "courses").glob("*/course.yaml")),
             scenarios=sorted((root / "quizzes" / "scenarios").glob("*.yaml")),
-            modules=sorted((root / "modules").glob("*.md")),
+            modules=sorted(p for p in (root / "modules").glob("*.md") if p.name != "README.md"),
             public_quizzes=sorted((root / "quizzes" / "public").glob("*.yaml")),
             campaigns=sorted((root / "campaigns").glob("*.yaml")),
         )
