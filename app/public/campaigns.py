@@ -123,7 +123,9 @@ def active_tracks(campaign: Campaign) -> list[CampaignTrack]:
 def published_campaign(slug: str) -> Campaign | None:
     return db.session.scalar(
         select(Campaign).where(Campaign.slug == slug, Campaign.published.is_(True))
-        .options(selectinload(Campaign.tracks), selectinload(Campaign.modules))
+        .options(selectinload(Campaign.tracks),
+                 selectinload(Campaign.modules).selectinload(CampaignModule.module)
+                 .selectinload(PublicModule.current_version))
     )
 
 

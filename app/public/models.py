@@ -117,7 +117,8 @@ class PublicPlay(db.Model):
     region: Mapped[str | None] = mapped_column(String(20))
     day: Mapped[date] = mapped_column(Date)
     counts: Mapped[bool] = mapped_column(Boolean, default=False)
-    drawn: Mapped[list] = mapped_column(JSON)  # [[question id, [option keys in shown order]], ...]
+    # [[question id, [option keys in shown order], kind, answer key], ...]: never sent to players
+    drawn: Mapped[list] = mapped_column(JSON)
     question_count: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -269,7 +269,7 @@ def question(token: str, position: int):
     first_open = services.next_position(play, answered)
     if position not in answered and first_open is not None and position > first_open:
         return redirect(url_for("public.question", token=token, position=first_open))
-    question_id, order = play.drawn[position - 1]
+    question_id, order = play.drawn[position - 1][:2]
     item = db.session.get(Question, question_id)
     answer = answered.get(position)
     texts = {key: texts for key, texts in item.options}

@@ -98,7 +98,9 @@ def start_module_practice(module: PublicModule, *, player_key: str, today: date,
 def _new_play(player_key: str, version: QuizVersion, questions: list[Question], rng, today: date) -> PublicPlay:
     # Options keep the author's order and letters: public explanations name options by letter
     # ("the tempting one is C"), and the key is safe on the server whatever the order.
-    drawn = [[q.id, option_order(q.kind, q.options, rng, shuffle=False)] for q in questions]
+    # each entry also keeps the question's kind and key (server side only), so that grading an
+    # answer needs no second query
+    drawn = [[q.id, option_order(q.kind, q.options, rng, shuffle=False), q.kind, sorted(q.answer)] for q in questions]
     return PublicPlay(token=secrets.token_urlsafe(24), player_key=player_key, quiz_version_id=version.id,
                       day=today, drawn=drawn, question_count=len(drawn), started_at=utcnow())
 
@@ -128,8 +130,9 @@ def answer(play: PublicPlay, position: int, question_id: int, indexes: list[str]
         raise PlayError("already_answered")
     if not 1 <= position <= play.question_count or play.drawn[position - 1][0] != question_id:
         raise PlayError("not_drawn")
-    order = play.drawn[position - 1][1]
-    key = _key(question_id)
+    entry = play.drawn[position - 1]
+    order = entry[1]
+    key = Key(entry[2], tuple(order), frozenset(entry[3])) if len(entry) >= 4 else _key(question_id)
     chosen = set()
     for raw in indexes:
         if not raw.isdigit() or int(raw) >= len(order):

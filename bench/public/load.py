@@ -184,7 +184,7 @@ def prepare_answers(port: int, database_url: str, plays: int, path: Path) -> Non
     with path.open("w") as out:
         for token, cookie, csrf in started:
             questions = drawn[token] if isinstance(drawn[token], list) else json.loads(drawn[token])
-            for position, (question_id, _order) in enumerate(questions, 1):
+            for position, (question_id, *_rest) in enumerate(questions, 1):
                 body = urllib.parse.urlencode({"csrf_token": csrf, "question": question_id, "choice": "0"})
                 out.write(f"/p/{token}/{position}\t{cookie}\t{body}\n")
 

@@ -119,7 +119,7 @@ def _generate_plays(campaign, org, count: int = 24) -> None:
         db.session.commit()
         answered_count = play.question_count if index % 5 else 4  # every fifth play is abandoned
         for position in range(1, answered_count + 1):
-            question_id, order = play.drawn[position - 1]
+            question_id, order = play.drawn[position - 1][:2]
             services.answer(play, position, question_id, [str(rng.randrange(len(order)))], player_key=key)
         services.finish(play, services.answers_of(play))
         db.session.commit()

@@ -50,7 +50,7 @@ def test_no_answer_key_or_explanation_reaches_the_player_before_answering(client
     entry = client.get(f"/c/{campaign.slug}").get_data(as_text=True)
     play = start_play(client, campaign)
     row = play_row(play)
-    for position, (question_id, _order) in enumerate(row.drawn, 1):
+    for position, (question_id, _order, *_key) in enumerate(row.drawn, 1):
         question = db.session.get(Question, question_id)
         _, shown_id, html = question_form(client, play, position)
         assert int(shown_id) == question_id
@@ -207,7 +207,7 @@ def test_the_results_page_points_to_the_modules_for_the_questions_missed(client,
     play = start_play(client, campaign)
     row = play_row(play)
     # answer everything wrong on purpose: the first displayed option that is not the key
-    for position, (question_id, order) in enumerate(row.drawn, 1):
+    for position, (question_id, order, *_key) in enumerate(row.drawn, 1):
         key = set(db.session.get(Question, question_id).answer)
         wrong = next(str(i) for i, option in enumerate(order) if option not in key)
         assert answer(client, play, position, (wrong,)).status_code == 303
