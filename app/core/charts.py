@@ -47,7 +47,7 @@ def line_chart(points: list[tuple[str, float]], *, label: str, width: int = 640,
     ]
     for fraction in (0, 0.5, 1):
         y = top + plot_h * (1 - fraction)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" class="chart-grid"/>'
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" class="chart-gridline"/>'
                      f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="chart-value">'
                      f'{maximum * fraction:.0f}{escape(unit)}</text>')
     if points:

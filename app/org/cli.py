@@ -27,5 +27,11 @@ def seed():
         accounts_file.write_text(demo.format_logins(logins), encoding="utf-8")
         accounts_file.chmod(0o600)
         click.echo("Demo organisation created.")
+    from app.core.time import local_now
+    from app.public.demo import seed_plays
+
+    added = seed_plays(local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]).date())
+    if added:
+        click.echo(f"{added} demo public quiz plays added to the running campaigns.")
     if accounts_file.exists():
         click.echo(accounts_file.read_text(encoding="utf-8"))
