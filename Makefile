@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := wsgi
 
-.PHONY: run test setup install translations browser-deps lint clean
+.PHONY: run test setup install translations fonts browser-deps lint clean bench-data bench
 
 run: setup
 	@$(BIN)/flask demo seed
@@ -16,7 +16,7 @@ test: setup browser-deps
 	$(BIN)/flask content check
 	$(BIN)/pytest
 
-setup: install translations
+setup: install translations fonts
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask content sync
@@ -34,6 +34,13 @@ $(VENV)/.installed: pyproject.toml
 translations: install
 	$(BIN)/pybabel compile -d app/translations -f
 
+# A CJK font for the result posters (PNG) drawn by the public site: Debian's Noto CJK.
+fonts:
+	@[ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || { \
+	  echo "installing fonts-noto-cjk for the result posters"; \
+	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q fonts-noto-cjk) \
+	  || echo "could not install fonts-noto-cjk: result posters will not be available"; }
+
 # Debian's Chromium for the browser tests (never a downloaded browser). Best effort: without it
 # the browser tests are reported as skipped locally; CI (.ci/run) installs it and never skips.
 browser-deps:
@@ -44,6 +51,18 @@ browser-deps:
 
 lint: install
 	$(BIN)/ruff check .
+
+# Scale benchmark (bench/README.md): a synthetic bank of 50,000 employees and 1,000,000 requirements
+# in BENCH_DB (default: a SQLite file under /tmp/bench), then the timings as Markdown.
+BENCH_DB  ?= sqlite:////tmp/bench/bench.db
+BENCH_OUT ?= /tmp/bench/results.md
+
+bench-data: install
+	$(BIN)/python bench/generate.py --db '$(BENCH_DB)' --fresh
+
+bench: install translations
+	@mkdir -p "$$(dirname '$(BENCH_OUT)')"
+	$(BIN)/python bench/run.py --db '$(BENCH_DB)' --markdown '$(BENCH_OUT)'
 
 clean:
 	rm -rf $(VENV) .pytest_cache

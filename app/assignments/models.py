@@ -75,6 +75,7 @@ class Requirement(db.Model):
         UniqueConstraint("user_id", "course_id", "period"),
         Index("ix_requirements_org_path_period", "org_path", "period"),
         Index("ix_requirements_course_period", "course_id", "period"),
+        Index("ix_requirements_org_unit_period", "org_unit_id", "period"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -97,6 +98,43 @@ class Requirement(db.Model):
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()
     assignment: Mapped[Assignment] = relationship()
+
+
+class RequirementTotal(db.Model):
+    """Requirement counts per period, org path, course, due date and active flag.
+
+    Kept by database triggers on ``requirements`` (migration 20261123_3b7e1c2d9a40), whatever writes
+    the rows: the HR figures of a subtree add up a few thousand of these instead of scanning a
+    million requirements. ``overdue`` is ``required - completed`` over the rows due before today.
+    """
+
+    __tablename__ = "requirement_totals"
+
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    org_path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    course_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    due_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    active: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    required: Mapped[int] = mapped_column(Integer, default=0)
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    score_sum: Mapped[float] = mapped_column(Float, default=0)
+    score_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RequirementDay(db.Model):
+    """Completions of active requirements per period, org unit and day, trigger-kept like RequirementTotal.
+
+    A completion counts for its employee's unit and for every unit above it (``unit_path`` is the
+    path of that unit), so that one unit's completion curve is read by key.
+    """
+
+    __tablename__ = "requirement_days"
+
+    period: Mapped[str] = mapped_column(String(10), primary_key=True)
+    unit_path: Mapped[str] = mapped_column(String(255), primary_key=True)
+    completed_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    completed: Mapped[int] = mapped_column(Integer, default=0)
 
 
 def status_expression(today: date):

@@ -64,7 +64,7 @@ def per_track(campaign: Campaign) -> list[tuple]:
     rows = db.session.execute(
         select(CampaignTrack.title, *_columns()).join(CampaignTrack, CampaignTrack.id == PublicPlay.track_id)
         .where(PublicPlay.campaign_id == campaign.id)
-        .group_by(CampaignTrack.id, CampaignTrack.title, CampaignTrack.position).order_by(CampaignTrack.position)
+        .group_by(CampaignTrack.id).order_by(CampaignTrack.position)
     )
     return [(row.title, _figures(row)) for row in rows]
 

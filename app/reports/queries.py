@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import selectinload
 
 from app.assignments import rules
-from app.assignments.models import Requirement
+from app.assignments.models import Requirement, RequirementDay, RequirementTotal
 from app.auth.models import User
 from app.content.models import Course
 from app.core.time import as_utc
@@ -39,6 +39,7 @@ class Figures:
 
 
 def _columns(today: date):
+    """The figures over requirement rows (for one employee's rows, where there are few)."""
     done = Requirement.completed_at.is_not(None)
     return (
         func.count(Requirement.id),
@@ -53,32 +54,61 @@ def _in(unit: OrgUnit, period: str):
     return and_(Requirement.active.is_(True), Requirement.period == period, Requirement.org_path.like(unit.path + "%"))
 
 
+# Subtree figures add up RequirementTotal rows (counts per period, org path, course and due date, kept
+# by database triggers) instead of scanning every requirement: the same figures, from a few thousand rows.
+_T = RequirementTotal
+
+
+def _sums(source, today: date):
+    """required, completed, on time, overdue, score sum, score count over rows of ``source``
+    (RequirementTotal or a subquery with the same columns and an ``overdue`` column)."""
+    c = source if source is _T else source.c
+    overdue = (func.sum(case((_T.due_date < today, _T.required - _T.completed), else_=0)) if source is _T
+               else func.sum(c.overdue))
+    return (func.sum(c.required), func.sum(c.completed), func.sum(c.on_time), overdue,
+            func.sum(c.score_sum), func.sum(c.score_count))
+
+
+def _total_columns(source, today: date):
+    required, completed, on_time, overdue, score_sum, score_count = _sums(source, today)
+    return required, completed, on_time, overdue, score_sum / func.nullif(score_count, 0)
+
+
+def _totals_in(unit: OrgUnit, period: str):
+    return and_(_T.active.is_(True), _T.period == period, _T.org_path.like(unit.path + "%"))
+
+
 def _figures(label, row, key=None) -> Figures:
     required, completed, on_time, overdue, average = row
-    return Figures(label, required or 0, completed or 0, int(on_time or 0), int(overdue or 0), average, key)
+    return Figures(label, int(required or 0), int(completed or 0), int(on_time or 0), int(overdue or 0),
+                   None if average is None else float(average), key)
 
 
 def periods(scope: OrgUnit) -> list[str]:
     """The periods with requirements in this subtree, newest first ("once" last)."""
-    found = db.session.scalars(
-        select(Requirement.period).where(Requirement.org_path.like(scope.path + "%")).distinct()
-    ).all()
+    found = db.session.scalars(select(_T.period).where(_T.org_path.like(scope.path + "%")).distinct()).all()
     return sorted(found, key=lambda p: (p == "once", -int(p) if p.isdigit() else 0))
 
 
 def totals(unit: OrgUnit, period: str, today: date) -> Figures:
     """The unit's whole subtree in one row."""
-    row = db.session.execute(select(*_columns(today)).where(_in(unit, period))).one()
+    row = db.session.execute(select(*_total_columns(_T, today)).where(_totals_in(unit, period))).one()
     return _figures(unit.name, row, unit)
 
 
 def by_child_unit(unit: OrgUnit, period: str, today: date) -> list[Figures]:
     """One row per direct child unit (its whole subtree), in code order."""
+    required, completed, on_time, overdue, score_sum, score_count = _sums(_T, today)
+    per_path = (
+        select(_T.org_path, required.label("required"), completed.label("completed"), on_time.label("on_time"),
+               overdue.label("overdue"), score_sum.label("score_sum"), score_count.label("score_count"))
+        .where(_totals_in(unit, period)).group_by(_T.org_path).subquery()
+    )
     child = db.aliased(OrgUnit)
     rows = db.session.execute(
-        select(child.id, *_columns(today))
+        select(child.id, *_total_columns(per_path, today))
         .select_from(child)
-        .join(Requirement, and_(_in(unit, period), Requirement.org_path.like(child.path + literal("%"))))
+        .join(per_path, per_path.c.org_path.like(child.path + literal("%")))
         .where(child.parent_id == unit.id)
         .group_by(child.id)
     ).all()
@@ -90,7 +120,7 @@ def by_child_unit(unit: OrgUnit, period: str, today: date) -> list[Figures]:
 def by_course(unit: OrgUnit, period: str, today: date) -> list[Figures]:
     """One row per course required in the subtree."""
     rows = db.session.execute(
-        select(Requirement.course_id, *_columns(today)).where(_in(unit, period)).group_by(Requirement.course_id)
+        select(_T.course_id, *_total_columns(_T, today)).where(_totals_in(unit, period)).group_by(_T.course_id)
     ).all()
     courses = {c.id: c for c in db.session.scalars(
         select(Course).where(Course.id.in_([r[0] for r in rows])).options(selectinload(Course.current_version))
@@ -152,6 +182,7 @@ def transcript(user: User, today: date) -> Transcript:
     """Everything the employee has been asked to do and has done, newest first."""
     requirements = db.session.scalars(
         select(Requirement).where(Requirement.user_id == user.id).order_by(Requirement.period.desc(), Requirement.due_date)
+        .options(selectinload(Requirement.course).selectinload(Course.current_version))
     )
     return Transcript(
         requirements=[
@@ -162,23 +193,26 @@ def transcript(user: User, today: date) -> Transcript:
         attempts=[(attempt, enrollment) for attempt, enrollment in db.session.execute(
             select(Attempt, Enrollment).join(Enrollment, Attempt.enrollment_id == Enrollment.id)
             .where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc())
+            .options(selectinload(Enrollment.course_version))
         )],
         runs=list(db.session.scalars(
             select(ScenarioRun).where(ScenarioRun.user_id == user.id).order_by(ScenarioRun.started_at.desc())
+            .options(selectinload(ScenarioRun.scenario_version))
         )),
         completions=list(db.session.scalars(
             select(Completion).where(Completion.user_id == user.id).order_by(Completion.completed_at.desc())
+            .options(selectinload(Completion.course_version))
         )),
     )
 
 
 def completion_curve(unit: OrgUnit, period: str) -> list[tuple[str, float]]:
     """Cumulative completion rate by the day completions happened (one GROUP BY date query)."""
-    required = db.session.scalar(select(func.count(Requirement.id)).where(_in(unit, period))) or 0
-    day = func.date(Requirement.completed_at)
+    required = db.session.scalar(select(func.sum(_T.required)).where(_totals_in(unit, period))) or 0
     rows = db.session.execute(
-        select(day, func.count()).where(_in(unit, period), Requirement.completed_at.is_not(None))
-        .group_by(day).order_by(day)
+        select(RequirementDay.completed_on, func.sum(RequirementDay.completed))
+        .where(RequirementDay.period == period, RequirementDay.unit_path == unit.path)
+        .group_by(RequirementDay.completed_on).order_by(RequirementDay.completed_on)
     ).all()
     curve, total = [], 0
     for completed_on, count in rows:

@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     stream_with_context,
     url_for,
 )
@@ -160,6 +159,6 @@ def export(kind: str, fmt: str):
     if fmt == "csv":
         return Response(stream_with_context(exporting.csv_stream(header, rows)), mimetype="text/csv",
                         headers={"Content-Disposition": f"attachment; filename={filename}"})
-    handle = exporting.write_xlsx(header, rows, kind)
-    return send_file(handle, as_attachment=True, download_name=filename,
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return Response(stream_with_context(exporting.xlsx_stream(header, rows, kind)),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})

@@ -1,0 +1,132 @@
+"""Write bench/RESULTS.md from the JSON files bench/run.py wrote (--json), without retyping a figure.
+
+    .venv/bin/python bench/results.py --sqlite /tmp/bench/sqlite.json --postgresql /tmp/bench/pg.json \
+        [--before-sqlite /tmp/bench/before-sqlite.json --before-postgresql /tmp/bench/before-pg.json]
+
+The tables are rendered by the same function that printed them in run.py; the notes at the end are
+the only hand-written part (they name no figure that is not in the tables).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from run import EXPORT_TARGETS_S, PAGE_TARGETS_MS, RSS_TARGET_MB, render  # noqa: E402
+
+COMMANDS = """\
+```sh
+# SQLite
+.venv/bin/python bench/generate.py --db sqlite:////tmp/bench/bench.db --fresh
+.venv/bin/python bench/run.py --db sqlite:////tmp/bench/bench.db --markdown /tmp/bench/sqlite.md --json /tmp/bench/sqlite.json
+
+# PostgreSQL 15, throw-away cluster (see bench/README.md for initdb / pg_ctl):
+#   -p 55440 -c shared_buffers=1GB -c work_mem=64MB -c maintenance_work_mem=512MB -c max_wal_size=4GB
+#   -c synchronous_commit=off   (fsync on, everything else default; locale C.UTF-8)
+.venv/bin/python bench/generate.py --db postgresql://postgres@127.0.0.1:55440/xiaobao_bench --fresh
+.venv/bin/python bench/run.py --db postgresql://postgres@127.0.0.1:55440/xiaobao_bench \\
+    --markdown /tmp/bench/pg.md --json /tmp/bench/pg.json
+
+# this file
+.venv/bin/python bench/results.py --sqlite /tmp/bench/sqlite.json --postgresql /tmp/bench/pg.json \\
+    --before-sqlite /tmp/bench/before-sqlite.json --before-postgresql /tmp/bench/before-pg.json
+```
+"""
+
+LABELS = {
+    "overview": "Head-office overview `/hr`",
+    "branch": "Branch drill-down `/hr?unit=BK0100`",
+    "sub_branch": "Sub-branch drill-down `/hr?unit=BK0101` (employee list)",
+    "overdue": "Head-office overdue list `/hr/overdue` (first 500)",
+    "assignments": "Assignments page `/hr/assignments` (figures per assignment)",
+    "transcript": "Employee transcript `/hr/employees/B000901`",
+    "api": "API first page `/api/v1/completions` (500 records)",
+}
+
+
+def summary(runs: dict[str, dict]) -> list[str]:
+    lines = ["| target | " + " | ".join(runs) + " |", "|---|" + "---|" * len(runs)]
+    for key, target in PAGE_TARGETS_MS.items():
+        cells = []
+        for f in runs.values():
+            median = f["pages"][key]["median"] * 1000
+            cells.append(f"{median:.1f} ms — {'met' if median < target else '**not met**'}")
+        lines.append(f"| {LABELS[key]} median < {target} ms | " + " | ".join(cells) + " |")
+    for (kind, fmt), target in EXPORT_TARGETS_S.items():
+        cells = []
+        for f in runs.values():
+            e = f["exports"][f"{kind}.{fmt}"]
+            ok = e["time"]["median"] < target and e["rss_mb"] < RSS_TARGET_MB
+            cells.append(f"{e['time']['median']:.2f} s, {e['rss_mb']:.0f} MB — {'met' if ok else '**not met**'}")
+        lines.append(f"| {kind} export {fmt.upper()} median < {target} s, peak RSS < {RSS_TARGET_MB} MB | "
+                     + " | ".join(cells) + " |")
+    return lines
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sqlite", required=True)
+    parser.add_argument("--postgresql", required=True)
+    parser.add_argument("--before-sqlite")
+    parser.add_argument("--before-postgresql")
+    parser.add_argument("--notes", default=str(HERE / "RESULTS-notes.md"))
+    parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    parser.add_argument("--public", nargs="*", default=sorted(str(p) for p in (HERE / "public" / "results").glob("*.md")),
+                        help="public play load results written by bench/public/load.py (issue #5)")
+    args = parser.parse_args(argv)
+    runs = {"SQLite": json.loads(Path(args.sqlite).read_text()),
+            "PostgreSQL": json.loads(Path(args.postgresql).read_text())}
+    m = runs["SQLite"]["machine"]
+    lines = [
+        "# Scale benchmark results",
+        "",
+        "Produced by `bench/run.py` (tables) and `bench/results.py` (this file) — no figure is typed by hand.",
+        "",
+        f"- Measured: SQLite {runs['SQLite']['date']}, PostgreSQL {runs['PostgreSQL']['date']}",
+        f"- Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gb']} GB RAM, Linux {m['kernel']}, Python {m['python']};"
+        " other sessions share it (the lead's test runs), so single runs can be noisy — see min / max.",
+        f"- Data: bench/generate.py defaults — {runs['SQLite']['counts']['employees']:,} employees, "
+        f"{runs['SQLite']['counts']['org_units']} org units in 3 levels, 20 courses, "
+        f"{runs['SQLite']['counts']['requirements']:,} requirements (period {runs['SQLite']['period']}).",
+        "",
+        "## Commands",
+        "",
+        COMMANDS,
+        "## Targets (issue #4)",
+        "",
+        *summary(runs),
+        "",
+        "## Results",
+        "",
+    ]
+    for f in runs.values():
+        lines += [render(f, LABELS), ""]
+    before = {name: json.loads(Path(path).read_text()) for name, path in
+              (("SQLite", args.before_sqlite), ("PostgreSQL", args.before_postgresql)) if path}
+    if before:
+        lines += ["## Before the changes (same databases, the code of the last commit, pages only)", "",
+                  "The same run.py on an export of `HEAD` (`git archive HEAD | tar -x -C /tmp/bench/orig`, then "
+                  "`cd /tmp/bench/orig && …/.venv/bin/python bench/run.py --db … --runs 5 --skip-exports --json "
+                  "/tmp/bench/before-….json`), against the same generated databases.", ""]
+        for f in before.values():
+            lines += [render(f, LABELS), ""]
+    notes = Path(args.notes)
+    if notes.exists():
+        lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
+    if args.public:
+        intro = HERE / "public" / "RESULTS-intro.md"
+        lines += ["# Public quiz play under load (issue #5)", ""]
+        if intro.exists():
+            lines += [intro.read_text(encoding="utf-8").rstrip(), ""]
+        lines += [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in args.public]
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
