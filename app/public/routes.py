@@ -286,13 +286,16 @@ def question(token: str, position: int):
 @bp.post("/p/<token>/<int:position>")
 @limiter.limit(lambda: current_app.config["PUBLIC_ANSWER_RATE_LIMIT"])
 def submit(token: str, position: int):
-    play = _play_or_404(token)
-    form = AnswerForm()
-    if not form.validate_on_submit():
-        flash(_("Your answer could not be recorded: the page had expired. Please answer again."), "error")
-        return redirect(url_for("public.question", token=token, position=max(min(position, play.question_count), 1)))
+    play = services.play_for_answer(token)
+    if play is None:
+        abort(404)
+    # the CSRF token was already checked for every POST by CSRFProtect (an expired page gets the
+    # friendly CSRF error page); here only the question shown has to be read
+    shown = request.form.get("question", "")
+    if not shown.isdigit() or len(shown) > 12:
+        return render_template("public/refused.html", play=play, message=play_messages()["not_drawn"]), 400
     try:
-        services.answer(play, position, form.question.data, request.form.getlist("choice"), player_key=player_key())
+        services.answer(play, position, int(shown), request.form.getlist("choice"), player_key=player_key())
     except PlayError as error:
         if error.code == "not_drawn":
             return render_template("public/refused.html", play=play, message=play_messages()[error.code]), 400
@@ -304,7 +307,7 @@ def submit(token: str, position: int):
     return redirect(url_for("public.question", token=token, position=position), code=303)
 
 
-def _same_answer_again(play: PublicPlay, position: int) -> bool:
+def _same_answer_again(play, position: int) -> bool:
     """A double submit of the same choice is not an error for the player: it simply counted once."""
     existing = services.answers_of(play).get(position)
     if existing is None:

@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.content.models import PublicModule, Question, QuizVersion
@@ -105,6 +105,31 @@ def _new_play(player_key: str, version: QuizVersion, questions: list[Question], 
                       day=today, drawn=drawn, question_count=len(drawn), started_at=utcnow())
 
 
+@dataclass(frozen=True)
+class PlayRef:
+    """What answering needs of a play, read without the ORM (the public hot path)."""
+
+    id: int
+    token: str
+    player_key: str
+    finished_at: datetime | None
+    question_count: int
+    drawn: list
+
+
+_plays = PublicPlay.__table__
+_PLAY_FOR_ANSWER = select(_plays.c.id, _plays.c.token, _plays.c.player_key, _plays.c.finished_at,
+                          _plays.c.question_count, _plays.c.drawn).where(_plays.c.token == bindparam("token"))
+_INSERT_ANSWER = insert(PublicAnswer.__table__)
+
+
+def play_for_answer(token: str) -> PlayRef | None:
+    if not token or len(token) > 64:
+        return None
+    row = db.session.connection().execute(_PLAY_FOR_ANSWER, {"token": token}).first()
+    return PlayRef(*row) if row else None
+
+
 def play_by_token(token: str) -> PublicPlay | None:
     if not token or len(token) > 64:
         return None
@@ -118,7 +143,7 @@ class Outcome:
     choice: tuple[str, ...]
 
 
-def answer(play: PublicPlay, position: int, question_id: int, indexes: list[str], *, player_key: str) -> Outcome:
+def answer(play: PublicPlay | PlayRef, position: int, question_id: int, indexes: list[str], *, player_key: str) -> Outcome:
     """Grade and record the answer to question ``position`` (1-based) of the play.
 
     Refused, recording nothing: someone else's play, a question not drawn at that position, an
@@ -142,16 +167,17 @@ def answer(play: PublicPlay, position: int, question_id: int, indexes: list[str]
     if not response or len(response) != len(chosen):
         raise PlayError("bad_choice")
     points = float(engine.grade(key.kind, key.answer, response))
-    row = PublicAnswer(play_id=play.id, position=position, question_id=question_id,
-                       choice=",".join(sorted(response)), correct=response == key.answer, points=points,
-                       answered_at=utcnow())
-    db.session.add(row)
+    correct = response == key.answer
+    # one Core INSERT (no unit-of-work, no reload after commit): this is the public hot path
     try:
+        db.session.connection().execute(_INSERT_ANSWER, {
+            "play_id": play.id, "position": position, "question_id": question_id,
+            "choice": ",".join(sorted(response)), "correct": correct, "points": points, "answered_at": utcnow()})
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise PlayError("already_answered") from None
-    return Outcome(row.correct, points, tuple(sorted(response)))
+    return Outcome(correct, points, tuple(sorted(response)))
 
 
 def answers_of(play: PublicPlay) -> dict[int, PublicAnswer]:

@@ -81,6 +81,7 @@ class Server:
 
 def wrk(url: str, *, seconds: int, connections: int, threads: int, script: Path | None = None,
         env: dict | None = None) -> dict:
+    threads = min(threads, connections)
     command = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--latency", "--timeout", "5s"]
     if script:
         command += ["-s", str(script)]
@@ -200,6 +201,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (the median is reported)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only-answers", action="store_true", help="skip the whole-play runs")
     parser.add_argument("--out", type=Path, help="write the Markdown result here")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -239,11 +241,12 @@ def main() -> int:
             requests_file = work / f"answers-{run}.tsv"
             prepare_answers(server.port, database_url, per_run, requests_file)
             result = wrk(f"http://127.0.0.1:{server.port}", seconds=args.seconds, connections=args.connections,
-                         threads=2, script=HERE / "answers.lua", env={"REQUESTS": str(requests_file), "THREADS": "2"})
+                         threads=2, script=HERE / "answers.lua",
+                         env={"REQUESTS": str(requests_file), "THREADS": str(min(2, args.connections))})
             if result.get("wrapped"):
                 raise RuntimeError("the prepared answers ran out: raise per_run")
             answer_runs.append(result)
-        for _ in range(args.runs):
+        for _ in range(0 if args.only_answers else args.runs):
             play_runs.append(wrk(f"http://127.0.0.1:{server.port}", seconds=args.seconds, connections=args.connections,
                                  threads=args.connections, script=HERE / "play.lua",
                                  env={"CAMPAIGN": CAMPAIGN, "TRACK": TRACK, "QUESTIONS": "10"}))
@@ -266,6 +269,8 @@ def _list(runs: list[dict], key: str = "rps") -> str:
 def render(label: str, args, bare_runs, answer_runs, play_runs) -> str:
     ceiling = median_of(bare_runs, "rps")
     answers = median_of(answer_runs, "rps")
+    if not play_runs:
+        play_runs = [{"rps": 0, "p50": 0, "p99": 0, "errors": 0, "plays": 0}]
     plays_per_second = statistics.median(r.get("plays", 0) / args.seconds for r in play_runs)
     play_errors = sum(r["errors"] + r.get("failed_flows", 0) for r in play_runs)
     answer_errors = sum(r["errors"] + r.get("answers_not_303", 0) for r in answer_runs)

@@ -104,6 +104,10 @@ def test_answers_outside_the_draw_are_refused_and_record_nothing(client, campaig
     impossible = client.post(f"/p/{play}/1", data={"csrf_token": csrf, "question": str(row.drawn[0][0]),
                                                    "choice": ["9"]}, follow_redirects=True)
     assert "请先选择答案" in impossible.get_data(as_text=True)
+    no_token = client.post(f"/p/{play}/1", data={"question": str(row.drawn[0][0]), "choice": ["0"]})
+    assert no_token.status_code == 400 and "表单已过期" in no_token.get_data(as_text=True)
+    garbage = client.post(f"/p/{play}/1", data={"csrf_token": csrf, "question": "x1", "choice": ["0"]})
+    assert garbage.status_code == 400
     assert _answer_count() == before
 
 
