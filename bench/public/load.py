@@ -289,13 +289,13 @@ def render(label: str, args, bare_runs, answer_runs, play_runs) -> str:
         f"{median_of(bare_runs, 'p50'):.1f} | {median_of(bare_runs, 'p99'):.1f} | {sum(r['errors'] for r in bare_runs)} | 100% |",
         f"| answer endpoint (first answers: CSRF, limiter, grading, INSERT, COMMIT) | {answers:,.0f} | "
         f"{_list(answer_runs)} | {median_of(answer_runs, 'p50'):.1f} | "
-        f"{median_of(answer_runs, 'p99'):.1f} | {answer_errors} | {answers / ceiling:.0%} |",
+        f"{median_of(answer_runs, 'p99'):.1f} | {answer_errors} | {answers / ceiling:.1%} |",
         f"| whole plays, all 33 requests (campaign, start, 10 × question/answer/feedback, results) | "
         f"{median_of(play_runs, 'rps'):,.0f} | {_list(play_runs)} | "
         f"{median_of(play_runs, 'p50'):.1f} | {median_of(play_runs, 'p99'):.1f} | {play_errors} | "
-        f"{median_of(play_runs, 'rps') / ceiling:.0%} |",
+        f"{median_of(play_runs, 'rps') / ceiling:.1%} |",
         "",
-        f"- Answers: **{answers:,.0f}/s = {answers / ceiling:.0%} of the ceiling** (target ≥ {target:.0%}), p99 "
+        f"- Answers: **{answers:,.0f}/s = {answers / ceiling:.1%} of the ceiling** (target ≥ {target:.0%}), p99 "
         f"{median_of(answer_runs, 'p99'):.0f} ms (target < 150 ms), {answer_errors} errors (target 0).",
         f"- Whole plays: **{plays_per_second:,.1f} plays/s** (median; completed plays per second: "
         f"{per_play}).",
