@@ -108,14 +108,6 @@ def direct_at(campaign: Campaign, unit: OrgUnit) -> Figures:
     return _figures(row)
 
 
-def unit_figures(campaign: Campaign, unit: OrgUnit) -> Figures:
-    row = db.session.execute(
-        select(*_columns()).join(OrgUnit, OrgUnit.id == PublicPlay.org_unit_id)
-        .where(PublicPlay.campaign_id == campaign.id, OrgUnit.path.like(unit.path + "%"))
-    ).one()
-    return _figures(row)
-
-
 def sub_branch_participation(campaign: Campaign, limit: int | None = None) -> list[tuple]:
     """Every credited unit with its plays, most first: which sub-branches are reaching people."""
     stmt = (

@@ -15,6 +15,8 @@ from app.core.exceptions import CodedError
 from app.extensions import db
 from app.public.models import Campaign, CampaignModule, CampaignTrack
 
+MAX_TRACK_ROWS = 6  # rows of the track editor; the content files allow the same number
+
 
 class CampaignError(CodedError):
     """A campaign that cannot be saved as given (slug taken, dates reversed, no track...)."""
@@ -154,5 +156,3 @@ def published_module(slug: str) -> PublicModule | None:
 
 def public_pools() -> list[Quiz]:
     return list(db.session.scalars(select(Quiz).where(Quiz.slug.like("public/%")).order_by(Quiz.slug)))
-
-MAX_TRACK_ROWS = 6

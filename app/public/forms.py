@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, RadioField, SelectField, StringField
+from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.content.i18n import pick
 from app.core.forms import CachedTranslationsForm
@@ -30,9 +30,3 @@ class StartForm(CachedTranslationsForm):
         if len(tracks) == 1 and not self.track.data:
             self.track.data = tracks[0].key
         self.region.choices = [SelectChoice("", _l("Prefer not to say"))] + [SelectChoice(r, r) for r in REGIONS]
-
-
-class AnswerForm(CachedTranslationsForm):
-    """One answer: the question shown (checked against the play's draw) and the chosen options."""
-
-    question = IntegerField(validators=[InputRequired()])

@@ -20,13 +20,13 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.content.models import PublicModule, Question
+from app.content.models import Question
 from app.core.forms import ConfirmForm
 from app.core.time import local_now
 from app.extensions import db, limiter
 from app.org.models import OrgUnit
 from app.public import attribution, campaigns, players, poster, services
-from app.public.forms import AnswerForm, StartForm
+from app.public.forms import StartForm
 from app.public.models import PublicPlay
 from app.public.services import PlayError
 
@@ -277,7 +277,7 @@ def question(token: str, position: int):
     mine = services.player_key_matches(play, player_key())
     return render_template(
         "public/question.html", play=play, position=position, question=item, options=options, order=order,
-        answer=answer, form=AnswerForm(), mine=mine, context=_play_context(play),
+        answer=answer, form=ConfirmForm(), mine=mine, context=_play_context(play),
         next_url=url_for("public.question", token=token, position=position + 1)
         if position < play.question_count else url_for("public.result", token=token),
     )
@@ -328,15 +328,10 @@ def result(token: str):
     if play.finished_at is None:
         services.finish(play, answered)
         db.session.commit()
-    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_([d[0] for d in play.drawn])))}
-    missed = [questions[answered[p].question_id] for p in sorted(answered) if not answered[p].correct]
-    slugs = list(dict.fromkeys(q.module for q in missed if q.module))
-    to_read = {m.slug: m for m in db.session.scalars(select(PublicModule).where(PublicModule.slug.in_(slugs),
-                                                                              PublicModule.published.is_(True)))}
+    missed, to_read = services.missed_and_modules(play, answered)
     context = _play_context(play)
     return render_template(
-        "public/result.html", play=play, answered=answered, questions=questions, missed=missed,
-        to_read=[to_read[s] for s in slugs if s in to_read], context=context,
+        "public/result.html", play=play, answered=answered, missed=missed, to_read=to_read, context=context,
         mine=services.player_key_matches(play, player_key()), form=ConfirmForm(), message=_score_message(play.percent or 0),
         plays_left=max(play.campaign.attempts_per_day - services.plays_today(player_key(), play.campaign, today()), 0)
         if play.campaign else None,
@@ -405,5 +400,3 @@ def _play_context(play: PublicPlay) -> dict:
             "track": None, "back_url": url_for("public.module", slug=module.slug) if module else url_for("core.index"),
             "campaign": None}
 
-
-score_message = _score_message

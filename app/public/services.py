@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.content.models import PublicModule, Question, QuizVersion
 from app.core.exceptions import CodedError
@@ -34,13 +35,6 @@ class Key:
     kind: str
     options: tuple[str, ...]
     answer: frozenset[str]
-
-
-def _key(question_id: int) -> Key:
-    row = db.session.execute(
-        select(Question.kind, Question.options, Question.answer).where(Question.id == question_id)
-    ).one()
-    return Key(row.kind, tuple(option[0] for option in row.options), frozenset(row.answer))
 
 
 def option_order(kind: str, options: list, rng: random.Random, shuffle: bool) -> list[str]:
@@ -157,7 +151,7 @@ def answer(play: PublicPlay | PlayRef, position: int, question_id: int, indexes:
         raise PlayError("not_drawn")
     entry = play.drawn[position - 1]
     order = entry[1]
-    key = Key(entry[2], tuple(order), frozenset(entry[3])) if len(entry) >= 4 else _key(question_id)
+    key = Key(entry[2], tuple(order), frozenset(entry[3]))
     chosen = set()
     for raw in indexes:
         if not raw.isdigit() or int(raw) >= len(order):
@@ -204,6 +198,18 @@ def finish(play: PublicPlay, answered: dict[int, PublicAnswer]) -> PublicPlay:
     play.seconds = max(int((last - as_utc(play.started_at)).total_seconds()), 1)
     play.finished_at = last
     return play
+
+
+def missed_and_modules(play: PublicPlay, answered: dict[int, PublicAnswer]) -> tuple[list[Question], list]:
+    """The questions answered wrongly, in play order, and the published modules that teach them."""
+    wrong_ids = [answered[p].question_id for p in sorted(answered) if not answered[p].correct]
+    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(wrong_ids)))}
+    missed = [questions[i] for i in wrong_ids]
+    slugs = list(dict.fromkeys(q.module for q in missed if q.module))
+    modules = {m.slug: m for m in db.session.scalars(
+        select(PublicModule).where(PublicModule.slug.in_(slugs), PublicModule.published.is_(True))
+        .options(selectinload(PublicModule.current_version)))}
+    return missed, [modules[s] for s in slugs if s in modules]
 
 
 @dataclass(frozen=True)
