@@ -595,24 +595,28 @@ def case_headings(body: str) -> list[tuple[int, str]]:
 
 
 def _check_case_sections(issues: Issues, path: Path, body: str, body_line: int) -> None:
+    check_sections(issues, path, body, body_line, [name for _, name in CASE_SECTIONS], "case study")
+
+
+def check_sections(issues: Issues, path: Path, body: str, body_line: int, expected: list[str], what: str) -> None:
+    """The body's second-level headings are exactly ``expected``, each once, in that order."""
     headings = case_headings(body)
     names = [text for _, text in headings]
-    expected = [name for _, name in CASE_SECTIONS]
     for index, text in headings:
         if text not in expected:
             issues.add(
                 path, body_line + index,
-                f"unexpected section '## {text}' in a case study (sections: {'、'.join(expected)})",
+                f"unexpected section '## {text}' in a {what} (sections: {'、'.join(expected)})",
             )
     present = [n for n in names if n in expected]
     for name in expected:
         if name not in present:
-            issues.add(path, body_line, f"the case study is missing its '## {name}' section")
+            issues.add(path, body_line, f"the {what} is missing its '## {name}' section")
         elif present.count(name) > 1:
-            issues.add(path, body_line, f"the case study has '## {name}' more than once")
+            issues.add(path, body_line, f"the {what} has '## {name}' more than once")
     ordered = [n for n in expected if n in present]
     if present != ordered and len(set(present)) == len(present):
-        issues.add(path, body_line, f"case study sections must come in this order: {'、'.join(expected)}")
+        issues.add(path, body_line, f"{what} sections must come in this order: {'、'.join(expected)}")
 
 
 def split_case_sections(body: str) -> list[tuple[str, str]]:

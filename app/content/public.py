@@ -21,7 +21,7 @@ from app.content.loader import (
     _read_text,
     _read_yaml,
     _Reader,
-    case_headings,
+    check_sections,
     split_front_matter,
 )
 from app.content.yamlsrc import LList, LMap
@@ -119,28 +119,10 @@ def load_module(path: Path, issues: Issues) -> ModuleSpec | None:
     if not body.strip():
         issues.add(path, body_line, "the module has no text after the front matter")
     else:
-        _check_sections(issues, path, body, body_line)
+        check_sections(issues, path, body, body_line, [name for _, name in MODULE_SECTIONS], "module")
     if not title or not summary:
         return None
     return ModuleSpec(slug, path, title, summary, minutes or 3, icon, tags, {"zh_Hans": body.strip()}, practice)
-
-
-def _check_sections(issues: Issues, path: Path, body: str, body_line: int) -> None:
-    expected = [name for _, name in MODULE_SECTIONS]
-    found = case_headings(body)
-    names = [text for _, text in found]
-    for index, text in found:
-        if text not in expected:
-            issues.add(path, body_line + index,
-                       f"unexpected section '## {text}' in a module (sections: {'、'.join(expected)})")
-    for name in expected:
-        if name not in names:
-            issues.add(path, body_line, f"the module is missing its '## {name}' section")
-        elif names.count(name) > 1:
-            issues.add(path, body_line, f"the module has '## {name}' more than once")
-    present = [n for n in names if n in expected]
-    if present != [n for n in expected if n in present] and len(set(present)) == len(present):
-        issues.add(path, body_line, f"module sections must come in this order: {'、'.join(expected)}")
 
 
 # --- campaigns -------------------------------------------------------------------------------
