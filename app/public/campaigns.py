@@ -16,6 +16,7 @@ from app.extensions import db
 from app.public.models import Campaign, CampaignModule, CampaignTrack
 
 MAX_TRACK_ROWS = 6  # rows of the track editor; the content files allow the same number
+RETIRED = 1000  # positions from here on: tracks dropped from a campaign but kept for their plays
 
 
 class CampaignError(CodedError):
@@ -100,11 +101,14 @@ def save(campaign: Campaign | None, data: CampaignInput, *, actor) -> Campaign:
         track = existing.get(item.key) or CampaignTrack(key=item.key)
         track.title, track.description, track.quiz, track.position = item.title, item.description, item.quiz, position
         tracks.append(track)
-    removed = [t for key, t in existing.items() if key not in {i.key for i in data.tracks}]
-    campaign.tracks = tracks + [t for t in removed if _has_plays(t)]
-    for track in removed:
-        if _has_plays(track):  # keep its plays' history: move it to the end, out of the picker
-            track.position = 1000 + track.position
+    wanted = {i.key for i in data.tracks}
+    # a dropped track with plays is kept for their history, retired out of the picker; one
+    # without plays is deleted
+    retired = [t for key, t in existing.items() if key not in wanted and _has_plays(t)]
+    for track in retired:
+        if track.position < RETIRED:
+            track.position += RETIRED
+    campaign.tracks = tracks + retired
     db.session.flush()
     audit.record("campaign.create" if created else "campaign.update", actor=actor, target=campaign.slug,
                  starts=str(campaign.starts_on), ends=str(campaign.ends_on), published=campaign.published)
@@ -119,7 +123,7 @@ def _has_plays(track: CampaignTrack) -> bool:
 
 
 def active_tracks(campaign: Campaign) -> list[CampaignTrack]:
-    return [t for t in campaign.tracks if t.position < 1000]
+    return [t for t in campaign.tracks if t.position < RETIRED]
 
 
 def published_campaign(slug: str) -> Campaign | None:

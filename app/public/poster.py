@@ -70,6 +70,14 @@ def _centered(draw, y: int, text: str, font, fill) -> None:
     draw.text(((WIDTH - width) / 2, y), text, font=font, fill=fill)
 
 
+def qr_svg(url: str) -> str:
+    """An inline SVG QR code for printed posters (no style attributes: the CSP forbids them)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, xmldecl=False, svgns=True,
+                                    dark=TEAL, svgclass="qr", lineclass=None, omitsize=True)
+    return buffer.getvalue().decode()
+
+
 def render(*, campaign_title: str, headline: str, score: str, unit: str, detail: str, message: str, url: str,
            scan_hint: str, brand: str) -> bytes:
     """The poster as PNG bytes. Every text is already translated by the caller."""

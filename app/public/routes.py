@@ -20,8 +20,10 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from app.content.i18n import pick
 from app.content.models import Question
-from app.core.forms import ConfirmForm
+from app.core.forms import ConfirmForm, VerifyForm
+from app.core.templating import current_locale
 from app.core.time import local_now
 from app.extensions import db, limiter
 from app.org.models import OrgUnit
@@ -88,8 +90,6 @@ def _elder_mode():
 
 def home():
     """The public home page: current and upcoming campaigns and the module library."""
-    from app.core.forms import VerifyForm
-
     return render_template("public/home.html", listing=campaigns.home_listing(today()),
                            modules=campaigns.module_library(), verify_form=VerifyForm(meta={"csrf": False}))
 
@@ -193,18 +193,7 @@ def lobby_poster(slug: str):
             abort(404)
     target = url_for("public.branch_entry", slug=slug, code=code) if unit else url_for("public.campaign", slug=slug)
     url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + target
-    return render_template("public/poster_a4.html", campaign=campaign, unit=unit, url=url, qr_svg=_qr_svg(url))
-
-
-def _qr_svg(url: str) -> str:
-    import io
-
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", scale=8, border=2, xmldecl=False, svgns=True,
-                                    dark="#0f5c63", svgclass="qr", lineclass=None, omitsize=True)
-    return buffer.getvalue().decode()
+    return render_template("public/poster_a4.html", campaign=campaign, unit=unit, url=url, qr_svg=poster.qr_svg(url))
 
 
 @bp.get("/m")
@@ -346,8 +335,6 @@ def poster_png(token: str):
         abort(404)
     context = _play_context(play)
     url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + context["back_url"]
-    from app.content.i18n import pick
-    from app.core.templating import current_locale
 
     locale = current_locale()
     try:

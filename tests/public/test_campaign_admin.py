@@ -168,3 +168,25 @@ def test_drilling_down_to_an_unknown_unit_is_a_404(client, make_user, campaign):
     _admin(client, make_user)
     assert client.get(f"/admin/campaigns/{campaign.id}?unit=NOPE").status_code == 404
     assert db.session.scalar(select(func.count(OrgUnit.id))) > 0
+
+
+def test_a_dropped_track_with_plays_is_retired_and_one_without_is_deleted(client, campaign):
+    from app.public import campaigns as campaign_service
+    from app.public.models import CampaignTrack
+
+    start_play(client, campaign, track="elderly")
+    keep = [t for t in campaign.tracks if t.key not in ("elderly", "student")]
+    data = campaign_service.CampaignInput(
+        slug=campaign.slug, title=campaign.title, theme=campaign.theme, summary=campaign.summary,
+        cover=campaign.cover, starts_on=campaign.starts_on, ends_on=campaign.ends_on, published=True,
+        attempts_per_day=3, questions_per_play=10, modules=[m.module for m in campaign.modules],
+        tracks=[campaign_service.TrackInput(t.key, t.title, t.description, t.quiz) for t in keep])
+    for _ in range(2):  # saving twice leaves the retired track where it is
+        campaign_service.save(campaign, data, actor=None)
+        db.session.commit()
+    keys = {t.key: t.position for t in db.session.scalars(select(CampaignTrack).where(CampaignTrack.campaign_id == campaign.id))}
+    assert "student" not in keys and keys["elderly"] >= campaign_service.RETIRED
+    assert [t.key for t in campaign_service.active_tracks(campaign)] == [t.key for t in keep]
+    assert play_row(db.session.scalar(select(PublicPlay.token))).track.key == "elderly"
+    html = client.get(f"/c/{campaign.slug}").get_data(as_text=True)
+    assert 'value="elderly"' not in html and 'value="young-worker"' in html
