@@ -34,7 +34,17 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     errors.register(app)
     security.register(app)
     templating.register(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N trusted proxies, take the client address and scheme from their X-Forwarded-* headers."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
 
 
 def _finish_config(app: Flask) -> None:
@@ -63,12 +73,22 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
+    app.before_request(_refuse_oversized_body)  # before the CSRF check reads the form
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     app.extensions["passwords"] = Passwords(
         app.config["PASSWORD_HASH_TIME_COST"], app.config["PASSWORD_HASH_MEMORY_KIB"]
     )
+
+
+def _refuse_oversized_body() -> None:
+    """Answer 413 from the declared length, before anything reads (and spools) the body."""
+    from flask import abort, current_app, request
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and request.content_length is not None and request.content_length > limit:
+        abort(413)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -45,6 +45,11 @@ class DefaultConfig:
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_KIB = 65536
     LOG_LEVEL = "INFO"
+    # the number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted
+    # (0: none; the client address is the connection's). Rate limits and sign-in throttles key on it.
+    TRUSTED_PROXIES = 0
+    # the largest request body accepted (uploads); larger ones get a friendly 413 page
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     SMTP_HOST = ""
     SMTP_PORT = 25
     SMTP_STARTTLS = False
@@ -53,6 +58,9 @@ class DefaultConfig:
     # assessment score: weighted mean of completion points, exam average and role-play average
     ASSESSMENT_WEIGHTS = {"completion": 0.6, "exam": 0.3, "scenario": 0.1}
     ASSESSMENT_LATE_CREDIT = 0.5
+
+
+INTEGER_SETTINGS = {"TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "SMTP_PORT"}
 
 
 def apply_environment(config: dict) -> None:
@@ -69,11 +77,14 @@ def apply_environment(config: dict) -> None:
         "SMTP_STARTTLS": "SMTP_STARTTLS",
         "MAIL_FROM": "MAIL_FROM",
         "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
+        "TRUSTED_PROXIES": "TRUSTED_PROXIES",
+        "MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
+        "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     }
     for env_name, key in plain.items():
         value = os.environ.get(env_name)
         if value:
-            config[key] = value
+            config[key] = int(value) if key in INTEGER_SETTINGS else value
     if os.environ.get("HTTPS", "").lower() in {"1", "true", "yes"}:
         config["SESSION_COOKIE_SECURE"] = True
         config["REMEMBER_COOKIE_SECURE"] = True

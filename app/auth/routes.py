@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import services
 from app.auth.forms import LoginForm, PasswordChangeForm
 from app.core.forms import ConfirmForm
+from app.core.redirects import local_path
 from app.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
@@ -26,9 +27,7 @@ def _load_user(user_id: str):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("learning.dashboard")
+    return local_path(target) or url_for("learning.dashboard")
 
 
 def _policy() -> services.LoginPolicy:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -21,6 +21,9 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (_("Access denied"), _("Your account does not have permission to open this page.")),
         404: (_("Page not found"), _("The page you asked for does not exist or has been moved.")),
         405: (_("Not allowed"), _("This address cannot be used that way.")),
+        413: (_("File too large"), _("The file is larger than %(size)d MB, the most this site accepts. "
+                                     "Split it or remove what is not needed, then try again.",
+                                     size=max(1, (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // 2**20))),
         429: (
             _("Too many requests"),
             _("You have made too many requests in a short time. Please wait a minute and try again."),

@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from app.core.forms import LanguageForm, VerifyForm
+from app.core.redirects import redirect_back
 from app.extensions import db, limiter
 from app.learning import services as learning
 
@@ -42,10 +43,7 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
             db.session.commit()
-    target = form.next.data or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.index")
-    return redirect(target)
+    return redirect_back(form.next.data, "core.index")
 
 
 @bp.get("/verify")

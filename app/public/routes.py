@@ -23,6 +23,7 @@ from sqlalchemy import select
 from app.content.i18n import pick
 from app.content.models import Question
 from app.core.forms import ConfirmForm, VerifyForm
+from app.core.redirects import redirect_back
 from app.core.templating import current_locale
 from app.core.time import local_now
 from app.extensions import db, limiter
@@ -226,10 +227,7 @@ def practice(slug: str):
 def elder():
     """Switch the elder-friendly mode (large text, high contrast, one action per screen) on or off."""
     form = ConfirmForm()
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("core.index")
-    response = redirect(target)
+    response = redirect_back(request.form.get("next"), "core.index")
     if form.validate_on_submit():
         if request.cookies.get(ELDER_COOKIE) == "1":
             response.delete_cookie(ELDER_COOKIE)
