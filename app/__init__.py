@@ -61,14 +61,14 @@ def _init_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from app.auth.passwords import Passwords
-    from app.core.database import configure_sqlite
+    from app.core.database import configure_sqlite, include_name
     from app.core.i18n import select_locale, select_timezone
 
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"),
-                     render_as_batch=True, compare_type=True)
+                     render_as_batch=True, compare_type=True, include_name=include_name)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")

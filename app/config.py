@@ -38,8 +38,10 @@ class DefaultConfig:
     # is a brisk player; a whole family behind one router can still play side by side)
     PUBLIC_PLAY_RATE_LIMIT = "20 per minute"
     PUBLIC_ANSWER_RATE_LIMIT = "120 per minute"
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCKOUT_MINUTES = 15
+    # sign-in throttling: failures in a row without delay, per (account, client address) and per
+    # client address; each further failure doubles the wait (1 s, 2 s, 4 s… up to 15 minutes)
+    LOGIN_ACCOUNT_FREE_FAILURES = 5
+    LOGIN_ADDRESS_FREE_FAILURES = 30
     EXAM_GRACE_SECONDS = 60
     # argon2 cost; tests lower it so that a suite of hundreds of logins stays fast
     PASSWORD_HASH_TIME_COST = 3

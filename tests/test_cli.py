@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask_babel import refresh
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
@@ -24,14 +25,17 @@ def test_users_create_reads_the_password_from_stdin(runner, client, org):
 
 def test_users_create_refuses_bad_input_and_changes_nothing(runner, org):
     cases = [
-        (["users", "create", "a", "--role", "employee"], "short\n", "at least 10 characters"),
+        (["users", "create", "a", "--role", "employee"], "short\n", "至少需要10个字符"),
         (["users", "create", "b", "--role", "hr"], "Str0ng-password\n", "needs --org"),
         (["users", "create", "c", "--role", "employee", "--org", "NOPE"], "Str0ng-password\n", "no org unit"),
         (["users", "create", "d", "--role", "wizard"], "Str0ng-password\n", "Invalid value"),
     ]
     for args, stdin, message in cases:
-        result = runner.invoke(args=args, input=stdin)
+        result = runner.invoke(args=args, input=stdin, env={"XIAOBAO_LANG": "zh_Hans"})
         assert result.exit_code != 0 and message in result.output, result.output
+    refresh()  # a command line runs once per process; here the test's app context cached the locale
+    english = runner.invoke(args=cases[0][0], input=cases[0][1], env={"XIAOBAO_LANG": "", "LANG": "en_GB.UTF-8"})
+    assert "at least 10 characters" in english.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 

@@ -10,6 +10,7 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
+from app.core.database import include_name
 from app.extensions import db
 
 
@@ -31,7 +32,8 @@ def test_upgrade_from_empty_gives_the_models_schema_with_no_pending_diff(tmp_pat
         try:
             upgrade()
             with db.engine.connect() as conn:
-                diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+                context = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
+                diff = compare_metadata(context, db.metadata)
                 tables = set(inspect(conn).get_table_names())
                 foreign_keys = {fk["referred_table"] for fk in inspect(conn).get_foreign_keys("courses")}
         finally:

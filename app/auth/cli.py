@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.auth import services
+from app.auth.messages import password_message
 from app.auth.models import Role
 from app.extensions import db
 from app.org.services import get_by_code
@@ -17,10 +18,15 @@ users_cli = AppGroup("users", help="Manage accounts.")
 
 ERRORS = {
     "username_taken": "username '{username}' is already taken",
+    "employee_no_taken": "employee number '{employee_no}' already belongs to another account",
     "username_required": "a username is required",
-    "too_short": "the password must be at least 10 characters long",
-    "letters_and_digits": "the password must mix letters and digits (or other characters)",
 }
+
+
+def _message(error) -> str:
+    if error.code in ERRORS:
+        return ERRORS[error.code].format(**error.params)
+    return password_message(error.code)
 
 
 @users_cli.command("create")
@@ -53,7 +59,7 @@ def create(username, roles, org_code, name, employee_no):
         )
     except services.AccountError as error:
         db.session.rollback()
-        raise click.ClickException(ERRORS.get(error.code, error.code).format(**error.params)) from None
+        raise click.ClickException(_message(error)) from None
     db.session.commit()
     click.echo(f"created {user.username} ({', '.join(sorted(roles))})")
 
@@ -71,6 +77,6 @@ def set_password(username):
         services.set_password(user, password, hasher=current_app.extensions["passwords"])
     except services.AccountError as error:
         db.session.rollback()
-        raise click.ClickException(ERRORS.get(error.code, error.code).format(**error.params)) from None
+        raise click.ClickException(_message(error)) from None
     db.session.commit()
     click.echo(f"password set for {user.username}")

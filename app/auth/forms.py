@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, HiddenField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
+
+from app.core.text import EMAIL_RE
 
 
 class LoginForm(FlaskForm):
@@ -31,3 +33,9 @@ class PasswordChangeForm(FlaskForm):
         DataRequired(message=_l("Enter the new password again.")),
         EqualTo("new", message=_l("The two new passwords differ.")),
     ], render_kw={"autocomplete": "new-password"})
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(_l("Email address for reminders"), validators=[
+        Optional(), Length(max=255), Regexp(EMAIL_RE, message=_l("This is not an email address."))],
+        render_kw={"autocomplete": "email"})

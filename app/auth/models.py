@@ -25,6 +25,9 @@ class User(UserMixin, db.Model):
     """A person who signs in: an employee, HR/compliance staff, a content admin or an admin."""
 
     __tablename__ = "users"
+    # Usernames and employee numbers are one person whatever their letter case (e100021 = E100021):
+    # unique indexes on lower(username) and lower(employee_no) are made by the migration only
+    # (app.core.database.MIGRATION_ONLY_INDEXES), since autogenerate cannot compare expression indexes.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -39,9 +42,9 @@ class User(UserMixin, db.Model):
     hr_scope_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     locale: Mapped[str | None] = mapped_column(String(16))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # raised to end every signed-in session of the account (sign-out, new password, role change…)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -66,6 +69,22 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated accounts cannot sign in
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: the account and its session epoch, so that raising the epoch
+        signs the account out everywhere."""
+        return f"{self.id}.{self.session_epoch or 0}"
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins counted under one key (an account at a client address, or an address)."""
+
+    __tablename__ = "sign_in_throttles"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class UserRole(db.Model):

@@ -1,79 +1,90 @@
-"""Sign in and sign out."""
+"""Sign in and sign out, my account: email and password."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_datetime
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.auth import services
-from app.auth.forms import LoginForm, PasswordChangeForm
+from app.auth import services, throttle
+from app.auth.forms import EmailForm, LoginForm, PasswordChangeForm
+from app.auth.messages import password_message
+from app.auth.models import Role
 from app.core.forms import ConfirmForm
 from app.core.redirects import local_path
 from app.extensions import db, limiter, login_manager
 
 bp = Blueprint("auth", __name__)
 
+# what survives the new session started at sign-in (everything else, the CSRF secret included, is new)
+KEPT_AT_SIGN_IN = ("locale",)
+
 
 @login_manager.user_loader
-def _load_user(user_id: str):
-    from app.auth.models import User
-
-    user = db.session.get(User, int(user_id))
+def _load_user(session_id: str):
+    user = services.load_session_user(session_id)
     if user is not None:
         g.log_user = user.username
     return user
 
 
-def _safe_next(target: str | None) -> str:
-    return local_path(target) or url_for("learning.dashboard")
+def landing_page(user) -> str:
+    """Where each role works: HR at /hr, content admins at /admin, administrators at /admin/users."""
+    roles = user.roles
+    if Role.ADMIN in roles:
+        return url_for("admin.users")
+    if Role.HR in roles:
+        return url_for("reports.overview")
+    if Role.CONTENT_ADMIN in roles:
+        return url_for("admin.content")
+    return url_for("learning.dashboard")
 
 
-def _policy() -> services.LoginPolicy:
-    from datetime import timedelta
+def _policy() -> throttle.Policy:
+    config = current_app.config
+    return throttle.Policy(account=throttle.Rule(free=config["LOGIN_ACCOUNT_FREE_FAILURES"]),
+                           address=throttle.Rule(free=config["LOGIN_ADDRESS_FREE_FAILURES"]))
 
-    return services.LoginPolicy(
-        max_failures=current_app.config["LOGIN_MAX_FAILURES"],
-        lockout=timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"]),
-    )
+
+def _start_session(user) -> None:
+    kept = {key: session[key] for key in KEPT_AT_SIGN_IN if key in session}
+    session.clear()
+    session.update(kept)
+    login_user(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
-    """Sign in with username and password; repeated failures lock the account for a while."""
+    """Sign in with username and password; repeated failures from one client slow that client down."""
     form = LoginForm(next=request.args.get("next", ""))
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(_safe_next(form.next.data))
+        return redirect(local_path(form.next.data) or landing_page(current_user))
     if form.validate_on_submit():
-        result = services.authenticate(
-            form.username.data, form.password.data,
-            hasher=current_app.extensions["passwords"], policy=_policy(),
-        )
+        result = services.authenticate(form.username.data, form.password.data, address=request.remote_addr or "",
+                                       hasher=current_app.extensions["passwords"], policy=_policy())
         db.session.commit()
         if result.user is not None:
-            login_user(result.user)
+            _start_session(result.user)
             current_app.logger.info("sign-in: %s", result.user.username)
-            return redirect(_safe_next(form.next.data))
-        if result.locked_until is not None:
-            current_app.logger.warning("sign-in refused, account locked: %s", form.username.data)
-            form.password.errors.append(
-                _("Too many failed attempts. This account is locked until %(time)s.",
-                  time=format_datetime(result.locked_until, "short"))
-            )
-        else:
-            current_app.logger.info("sign-in failed for %r", form.username.data)
-            form.password.errors.append(_("Wrong username or password."))
+            return redirect(local_path(form.next.data) or landing_page(result.user))
+        current_app.logger.info("sign-in refused for %r%s", form.username.data,
+                                " (throttled)" if result.throttled else "")
+        form.password.errors.append(_("Wrong username or password, or too many failed attempts from here. "
+                                      "Check them and try again in a moment."))
     return render_template("auth/login.html", form=form), 200 if not form.errors else 401
 
 
 @bp.route("/logout", methods=["GET", "POST"])
 def logout():
-    """Sign out (POST); GET shows a confirmation button so that links cannot sign anyone out."""
+    """Sign out everywhere (POST); GET shows a confirmation button so that links cannot sign anyone out."""
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
+        if current_user.is_authenticated:
+            services.end_sessions(current_user)
+            db.session.commit()
         logout_user()
+        session.clear()
         flash(_("You have signed out."), "info")
         return redirect(url_for("core.index"))
     if not current_user.is_authenticated:
@@ -81,12 +92,6 @@ def logout():
     return render_template("auth/logout.html", form=form)
 
 
-PASSWORD_ERRORS = {
-    "wrong_current_password": lambda: _("The current password is not right."),
-    "same_password": lambda: _("Choose a password different from the current one."),
-    "too_short": lambda: _("The password must be at least 10 characters long."),
-    "letters_and_digits": lambda: _("The password must mix letters with digits or other characters."),
-}
 OPEN_WHILE_CHANGE_REQUIRED = {"auth.change_password", "auth.logout", "core.set_language", "static", "core.healthz"}
 
 
@@ -103,18 +108,34 @@ def _require_password_change():
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change my own password."""
+    """Change my own password; my other sessions end, this one continues."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            services.change_own_password(current_user, form.current.data, form.new.data,
+            services.change_own_password(user, form.current.data, form.new.data,
                                          hasher=current_app.extensions["passwords"])
         except services.AccountError as error:
             db.session.rollback()
             target = form.current if error.code == "wrong_current_password" else form.new
-            target.errors.append(PASSWORD_ERRORS[error.code]())
+            target.errors.append(password_message(error.code))
         else:
             db.session.commit()
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("learning.dashboard"))
+            _start_session(user)
+            flash(_("Your password has been changed. Other devices signed in to your account have been signed out."),
+                  "success")
+            return redirect(landing_page(user))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    """My account: who I am in the bank, the email reminders go to, and a link to change my password."""
+    form = EmailForm(obj=current_user)
+    if form.validate_on_submit():
+        services.set_own_email(current_user, (form.email.data or "").strip() or None)
+        db.session.commit()
+        flash(_("Your email address has been saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", form=form), 400 if form.errors else 200

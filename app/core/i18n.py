@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+import os
+
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}
@@ -21,9 +23,21 @@ def locale_from_accept(header_values) -> str | None:
     return None
 
 
+def environment_locale(environ=os.environ) -> str | None:
+    """The language the command line asked for: XIAOBAO_LANG, else LC_ALL / LC_MESSAGES / LANG
+    (zh_CN.UTF-8 → zh_Hans, zh_TW → zh_Hant, en_US → en); None for C, POSIX or nothing."""
+    for name in ("XIAOBAO_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "").split(".")[0]
+        if value and value not in ("C", "POSIX"):
+            return locale_from_accept([(value, 1)]) or (value if value in ("zh_Hans", "zh_Hant", "en") else None)
+    return None
+
+
 def select_locale() -> str:
-    """Flask-Babel's locale selector."""
+    """Flask-Babel's locale selector (commands: the environment's language)."""
     supported = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return environment_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in supported:
         return current_user.locale
     if session.get("locale") in supported:

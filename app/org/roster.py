@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from app.core.exceptions import CodedError
+from app.core.text import EMAIL_RE
 
 EMPLOYEE_COLUMNS = {
     "employee_no": ("工号", "员工编号", "employee number", "employee_no", "employee no"),
@@ -39,7 +40,6 @@ KIND_WORDS = {
     "支行": "sub_branch", "sub-branch": "sub_branch", "sub_branch": "sub_branch",
     "部门": "department", "department": "department",
 }
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MOBILE_RE = re.compile(r"^1\d{10}$")
 EMPLOYEE_NO_RE = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 MAX_ROWS = 200_000
@@ -208,7 +208,7 @@ def _read_employees(sheet: str, header: list[str], rows: list[list], roster: Ros
         employee_no = str(raw.get("employee_no") or "").strip()
         if employee_no and not EMPLOYEE_NO_RE.match(employee_no):
             fail("employee_no", "bad_employee_no")
-        if employee_no in seen:
+        if employee_no.lower() in seen:
             fail("employee_no", "duplicate_in_file")
         hire = _date(raw.get("hire_date"))
         if raw.get("hire_date") not in (None, "") and hire is None:
@@ -224,7 +224,7 @@ def _read_employees(sheet: str, header: list[str], rows: list[list], roster: Ros
             fail("status", "bad_status")
         if len(roster.errors) > errors_before:
             continue
-        seen[employee_no] = offset
+        seen[employee_no.lower()] = offset
         roster.employees.append(EmployeeRow(
             offset, employee_no, _text(raw["name"]), _text(raw["org_code"]), _text(raw["position"]),
             str(email) if email else None, mobile or None, hire, status in ACTIVE_WORDS,

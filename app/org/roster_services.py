@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.auth.models import Role, User, UserRole
+from app.auth.services import deactivate
 from app.core import audit
 from app.core.time import utcnow
 from app.extensions import db
@@ -42,11 +43,13 @@ def plan(roster: Roster, scope: OrgUnit | None) -> RosterPlan:
     result = RosterPlan(errors=list(roster.errors))
     units = {u.code: u for u in db.session.scalars(select(OrgUnit))}
     planned_paths = _plan_units(roster, units, scope, result)
-    numbers = [row.employee_no for row in roster.employees]
+    numbers = [row.employee_no.lower() for row in roster.employees]
     existing = {
-        u.employee_no: u
-        for u in db.session.scalars(select(User).where(User.employee_no.in_(numbers)))
+        u.employee_no.lower(): u
+        for u in db.session.scalars(select(User).where(func.lower(User.employee_no).in_(numbers)))
     } if numbers else {}
+    usernames = set(db.session.scalars(select(func.lower(User.username)).where(func.lower(User.username).in_(numbers)))) \
+        if numbers else set()
     for row in roster.employees:
         unit = units.get(row.org_code)
         path = unit.path if unit else planned_paths.get(row.org_code)
@@ -56,7 +59,10 @@ def plan(roster: Roster, scope: OrgUnit | None) -> RosterPlan:
         if scope is not None and not path.startswith(scope.path):
             result.errors.append(roster.employee_error(row.row, "org_code", "out_of_scope"))
             continue
-        user = existing.get(row.employee_no)
+        user = existing.get(row.employee_no.lower())
+        if user is None and row.employee_no.lower() in usernames:
+            result.errors.append(roster.employee_error(row.row, "employee_no", "username_taken"))
+            continue
         if user is None:
             if row.active:
                 result.new.append(row)
@@ -147,7 +153,7 @@ def apply(roster_plan: RosterPlan, *, actor: User | None, filename: str) -> dict
         _update(user, row, units[row.org_code])
     for row, user in roster_plan.leaving:
         _update(user, row, units[row.org_code])
-        user.active = False
+        deactivate(user)
     db.session.flush()
     from app.assignments.services import sync_all
 
@@ -159,4 +165,6 @@ def apply(roster_plan: RosterPlan, *, actor: User | None, filename: str) -> dict
 
 def _update(user: User, row: EmployeeRow, unit: OrgUnit) -> None:
     user.name, user.position, user.email, user.mobile = row.name, row.position, row.email, row.mobile
-    user.hire_date, user.org_unit, user.active = row.hire_date, unit, row.active
+    user.hire_date, user.org_unit = row.hire_date, unit
+    if row.active:
+        user.active = True

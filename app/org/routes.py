@@ -37,7 +37,9 @@ def reason_text(code: str) -> str:
         "required": _("a value is required"),
         "missing_column": _("this column is missing from the header row"),
         "bad_employee_no": _("an employee number has only letters, digits, '-' and '_' (at most 32)"),
-        "duplicate_in_file": _("the same value appears on an earlier row of this file"),
+        "duplicate_in_file": _("the same value appears on an earlier row of this file (letter case does not count)"),
+        "username_taken": _("this employee number is already the username of another account (a staff or "
+                            "administrator account); give the employee a different number or rename that account"),
         "bad_date": _("not a date (use 2024-03-01)"),
         "bad_email": _("not an email address"),
         "bad_mobile": _("not a mainland mobile number (11 digits starting with 1)"),

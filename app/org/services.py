@@ -30,6 +30,11 @@ def get_by_code(code: str) -> OrgUnit | None:
 
 
 
+def org_tree() -> list[OrgUnit]:
+    """Every active unit in tree order (a parent before its children)."""
+    return list(db.session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.path)))
+
+
 def hr_scope_of(user) -> OrgUnit | None:
     """The part of the bank an HR user answers for: their scope, the whole bank (the head office)
     for an administrator without one, or None when the account has no HR scope at all."""

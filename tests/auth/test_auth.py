@@ -1,12 +1,10 @@
-"""Signing in, lockout, rate limit, and who may open which area — tested from the outside."""
+"""Signing in, rate limit, and who may open which area — tested from the outside."""
 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from app.auth.models import Role, User
-from app.core.models import AuditEvent
+from app.auth.models import Role
 from app.extensions import db
 from tests.conftest import PASSWORD, csrf_token, login
 
@@ -15,6 +13,7 @@ def test_login_with_the_right_password_opens_the_dashboard(client, make_user):
     make_user("emp")
     response = login(client, "emp")
     assert response.status_code == 302 and response.headers["Location"].endswith("/learn")
+    assert client.get("/learn").status_code == 200
     assert client.get("/learn").status_code == 200
 
 
@@ -34,16 +33,6 @@ def test_login_form_fields_and_csrf(client, make_user):
     response = client.post("/login", data={"username": "emp", "password": PASSWORD})
     assert response.status_code == 400
     assert client.get("/learn").status_code == 302
-
-
-def test_account_locks_after_repeated_failures(client, make_user):
-    make_user("emp")
-    for _ in range(5):
-        login(client, "emp", "wrong-password-9")
-    locked = login(client, "emp")  # even the right password is refused while locked
-    assert locked.status_code == 401 and "已被锁定" in locked.get_data(as_text=True)
-    assert db.session.scalar(select(User).where(User.username == "emp")).locked_until is not None
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.locked")) is not None
 
 
 def test_login_is_rate_limited_per_client(client, make_user):
