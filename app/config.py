@@ -43,6 +43,9 @@ class DefaultConfig:
     LOGIN_ACCOUNT_FREE_FAILURES = 5
     LOGIN_ADDRESS_FREE_FAILURES = 30
     EXAM_GRACE_SECONDS = 60
+    # a lesson counts as read no sooner than its text takes at this many characters a minute (a quick
+    # but careful reader of Chinese; never longer than the minutes the author gives it). 0: no minimum
+    LESSON_MIN_READ_CHARS_PER_MINUTE = 900
     # argon2 cost; tests lower it so that a suite of hundreds of logins stays fast
     PASSWORD_HASH_TIME_COST = 3
     PASSWORD_HASH_MEMORY_KIB = 65536

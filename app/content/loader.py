@@ -36,8 +36,11 @@ SCENARIO_REQUIREMENT_KEYS = {"id", "min_score"}
 LESSON_KEYS = {"kind", "title", "title_en", "title_zh_hant", "minutes", "remember"}
 QUIZ_KEYS = {
     "title", "title_en", "title_zh_hant", "draw", "pass_mark", "max_attempts", "time_limit",
-    "shuffle_options", "questions",
+    "shuffle_options", "review", "questions",
 }
+# when learners may see the right answers and explanations of a finished attempt (Moodle's review
+# options): at once, once they passed, once they passed or have no attempt left, or never
+REVIEW_POLICIES = ("immediately", "after_pass", "after_last_attempt", "never")
 QUESTION_KEYS = {
     "id", "type", "stem", "options", "answer", "explanation", "tags", "rule",
     "stem_zh_hant", "explanation_zh_hant", "options_zh_hant",
@@ -97,6 +100,7 @@ class QuizSpec:
     time_limit: int | None
     shuffle_options: bool
     questions: list[QuestionSpec] = field(default_factory=list)
+    review: str = "after_last_attempt"
 
     def fingerprint(self) -> str:
         """A hash of what learners see and are graded on (not of file layout)."""
@@ -105,6 +109,7 @@ class QuizSpec:
                 "title": self.title, "draw": self.draw, "pass_mark": self.pass_mark,
                 "max_attempts": self.max_attempts, "time_limit": self.time_limit,
                 "shuffle": self.shuffle_options,
+                **({"review": self.review} if self.review != "after_last_attempt" else {}),
                 "questions": [
                     [q.key, q.kind, q.stem, q.options, q.answer, q.explanation, q.tags, q.rule]
                     + ([q.module] if q.module else [])
@@ -280,10 +285,14 @@ def load_quiz(path: Path, issues: Issues, *, public: bool = False) -> QuizSpec |
     if not isinstance(shuffle, bool):
         r.error(r.line("shuffle_options"), "'shuffle_options' must be true or false")
         shuffle = True
+    review = r.text("review") or "after_last_attempt"
+    if review not in REVIEW_POLICIES:
+        r.error(r.line("review"), f"'review' must be one of {', '.join(REVIEW_POLICIES)}, not '{review}'")
+        review = "after_last_attempt"
     questions = _load_questions(issues, path, data, r, public=public)
     if draw is not None and questions and draw > len(questions):
         r.error(r.line("draw"), f"'draw' is {draw} but the bank has only {len(questions)} questions")
-    return QuizSpec(slug, path, title, draw or 1, pass_mark, max_attempts, time_limit, shuffle, questions)
+    return QuizSpec(slug, path, title, draw or 1, pass_mark, max_attempts, time_limit, shuffle, questions, review)
 
 
 def _load_questions(issues: Issues, path: Path, data: LMap, r: _Reader, *, public: bool = False,

@@ -133,7 +133,7 @@ def _sync_quiz(spec: QuizSpec, report: SyncReport) -> QuizVersion:
         quiz=quiz, number=number, content_hash=digest, title=spec.title["zh_Hans"],
         titles=fill_traditional(spec.title), draw_count=spec.draw, pass_mark=spec.pass_mark,
         max_attempts=spec.max_attempts, time_limit_minutes=spec.time_limit,
-        shuffle_options=spec.shuffle_options,
+        shuffle_options=spec.shuffle_options, review=spec.review,
     )
     db.session.add(version)
     for position, q in enumerate(spec.questions, 1):

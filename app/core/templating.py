@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 
 from app.content.i18n import pick
 from app.core.i18n import HTML_LANG, LANGUAGE_NAMES
@@ -47,4 +47,5 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(as_utc(v), fmt) if v else ""
     app.jinja_env.filters["date"] = _date_filter
     app.jinja_env.filters["points"] = lambda v: "" if v is None else f"{v:.2f}".rstrip("0").rstrip(".")
+    app.jinja_env.filters["duration"] = lambda seconds: format_timedelta(seconds, threshold=1.0)
     app.jinja_env.filters["pct"] = lambda v: "" if v is None else f"{v:.0f}%"

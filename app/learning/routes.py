@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from app.content.models import Lesson
 from app.core.forms import ConfirmForm
+from app.core.time import utcnow
 from app.extensions import db
 from app.learning import services
 from app.quizzes import services as exams
@@ -64,7 +67,6 @@ def course(slug: str):
     done = services.done_slugs(enrollment) if enrollment else set()
     state = exams.exam_state(enrollment, grace=_grace()) if enrollment else None
     completion = services.completion_of(enrollment) if enrollment else None
-    db.session.commit()  # exam_state may have expired an overrun attempt
     next_lesson = next((ls for ls in version.lessons if ls.slug not in done), None)
     requirements = (services.scenario_requirements(enrollment) if enrollment
                     else [(requirement, False) for requirement in version.scenarios])
@@ -97,6 +99,25 @@ def _lesson_or_404(enrollment, lesson_slug: str) -> tuple[Lesson, list[Lesson]]:
     return lesson, lessons
 
 
+def _reading_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="lesson-opened")
+
+
+def _seconds_needed(lesson: Lesson) -> int:
+    return services.reading_seconds(lesson, int(current_app.config["LESSON_MIN_READ_CHARS_PER_MINUTE"] or 0))
+
+
+def _seconds_open(lesson: Lesson) -> float | None:
+    """How long ago this learner opened the lesson page, from the signed time in its form (None: unknown)."""
+    try:
+        opened, signed_at = _reading_serializer().loads(request.form.get("opened", ""), return_timestamp=True)
+    except BadData:
+        return None
+    if opened != [current_user.id, lesson.id]:
+        return None
+    return (utcnow() - signed_at).total_seconds()
+
+
 @bp.get("/<slug>/lessons/<lesson_slug>")
 def lesson(slug: str, lesson_slug: str):
     """A lesson, or a case study in its own layout, with previous/next."""
@@ -108,6 +129,7 @@ def lesson(slug: str, lesson_slug: str):
         lessons=lessons, index=index, done=services.done_slugs(enrollment),
         previous=lessons[index - 1] if index else None,
         next=lessons[index + 1] if index + 1 < len(lessons) else None, form=ConfirmForm(),
+        opened=_reading_serializer().dumps([current_user.id, lesson.id]), seconds_needed=_seconds_needed(lesson),
     )
 
 
@@ -118,7 +140,15 @@ def lesson_done(slug: str, lesson_slug: str):
         abort(400)
     course, enrollment = _enrolled(slug)
     lesson, lessons = _lesson_or_404(enrollment, lesson_slug)
-    services.complete_lesson(enrollment, lesson)
+    try:
+        services.complete_lesson(enrollment, lesson, seconds_open=_seconds_open(lesson),
+                                 seconds_needed=_seconds_needed(lesson))
+    except services.LearningError as error:
+        db.session.rollback()
+        flash(_("This lesson takes at least %(needed)s to read. Please read on: you can mark it as read in "
+                "%(wait)s.", needed=format_timedelta(error.params["needed"], threshold=1.0),
+                wait=format_timedelta(error.params["wait"], threshold=1.0)), "warning")
+        return redirect(url_for(".lesson", slug=slug, lesson_slug=lesson.slug))
     db.session.commit()
     index = lessons.index(lesson)
     if index + 1 < len(lessons):
@@ -135,7 +165,6 @@ def exam(slug: str):
     """Exam rules, attempts so far and the start button."""
     course, enrollment = _enrolled(slug)
     state = exams.exam_state(enrollment, grace=_grace())
-    db.session.commit()
     attempts = exams.attempts_of(enrollment)
     return render_template("learning/exam.html", course=course, version=enrollment.course_version,
                            state=state, attempts=attempts, form=ConfirmForm())
@@ -164,21 +193,56 @@ def _attempt_or_404(token: str):
     return attempt
 
 
+def _responses(attempt) -> dict[int, list[str]]:
+    """The answers posted for every question of the paper (a question left blank clears its answer)."""
+    return {answer.position: request.form.getlist(f"q{answer.position}") for answer, _q in exams.attempt_items(attempt)}
+
+
 @bp.get("/attempts/<token>")
 def attempt(token: str):
-    """The exam paper: drawn questions, shuffled options, no answer key anywhere."""
+    """The exam paper: drawn questions, shuffled options, the answers saved so far, no answer key."""
     attempt = _attempt_or_404(token)
     if attempt.status != AttemptStatus.OPEN:
         return redirect(url_for(".results", token=token))
-    exams.exam_state(attempt.enrollment, grace=_grace())
-    db.session.commit()
-    if attempt.status != AttemptStatus.OPEN:
-        flash(_("The time limit has passed; this attempt was closed without a score."), "warning")
-        return redirect(url_for(".results", token=token))
+    items = exams.attempt_items(attempt)
+    if exams.is_overdue(attempt, grace=_grace()):
+        return render_template("learning/time_up.html", attempt=attempt, course=attempt.enrollment.course,
+                               answered=sum(1 for answer, _q in items if answer.response), total=len(items),
+                               form=ConfirmForm())
     return render_template(
-        "learning/attempt.html", attempt=attempt, items=exams.attempt_items(attempt),
-        course=attempt.enrollment.course, seconds_left=exams.seconds_left(attempt), form=ConfirmForm(),
+        "learning/attempt.html", attempt=attempt, items=items, course=attempt.enrollment.course,
+        seconds_left=exams.seconds_left(attempt), form=ConfirmForm(),
     )
+
+
+@bp.post("/attempts/<token>/save")
+def save(token: str):
+    """Keep the answers chosen so far (the Save button, or each change when JavaScript runs)."""
+    attempt = _attempt_or_404(token)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    single = request.form.get("only", type=int)
+    responses = _responses(attempt)
+    if single is not None:
+        responses = {single: responses[single]} if single in responses else {}
+    try:
+        saved = exams.save_answers(attempt, responses, grace=_grace())
+    except exams.ExamError:
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(saved=0, closed=True), 409
+        flash(_("This attempt is closed; your answers saved before the time limit are graded."), "warning")
+        return redirect(url_for(".attempt", token=token))
+    db.session.commit()
+    if _wants_json():
+        return jsonify(saved=saved, closed=False)
+    flash(_("Your answers have been saved. You can continue later on this or another device, "
+            "before the time limit."), "success")
+    return redirect(url_for(".attempt", token=token))
+
+
+def _wants_json() -> bool:
+    return request.headers.get("X-Requested-With") == "fetch"
 
 
 @bp.post("/attempts/<token>")
@@ -187,30 +251,29 @@ def submit(token: str):
     attempt = _attempt_or_404(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    responses = {
-        answer.position: request.form.getlist(f"q{answer.position}")
-        for answer, _question in exams.attempt_items(attempt)
-    }
     was_open = attempt.status == AttemptStatus.OPEN
-    exams.submit_attempt(attempt, responses, grace=_grace())
+    exams.submit_attempt(attempt, _responses(attempt), grace=_grace())
     db.session.commit()
     if was_open and attempt.status == AttemptStatus.EXPIRED:
-        flash(_("The time limit had passed when the answers arrived; the attempt was not scored."), "warning")
+        flash(_("The time limit had passed; the attempt was graded on the answers saved before it."), "warning")
     return redirect(url_for(".results", token=token))
 
 
 @bp.get("/attempts/<token>/results")
 def results(token: str):
-    """Each question with the learner's answer, the right answer and the explanation."""
+    """Score, which questions were wrong and what to re-read; the right answers and explanations only
+    when the exam's review policy allows it (never while retakes remain, by default)."""
     attempt = _attempt_or_404(token)
     if attempt.status == AttemptStatus.OPEN:
         return redirect(url_for(".attempt", token=token))
+    items = exams.attempt_items(attempt)
+    state = exams.exam_state(attempt.enrollment, grace=_grace())
     completion = services.completion_of(attempt.enrollment)
     return render_template(
-        "learning/results.html", attempt=attempt, items=exams.attempt_items(attempt),
+        "learning/results.html", attempt=attempt, items=items,
         course=attempt.enrollment.course, completion=completion,
         missing_roleplays=[r for r, met in services.scenario_requirements(attempt.enrollment) if not met],
-        state=exams.exam_state(attempt.enrollment, grace=_grace()),
+        state=state, review=state.review_allowed, topics=exams.topics_to_review(items),
         form=ConfirmForm(),
     )
 

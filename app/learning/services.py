@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html as html_lib
+import math
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date
@@ -20,6 +23,8 @@ from app.core.time import as_utc, utcnow
 from app.extensions import db
 from app.learning.models import Completion, Enrollment, EnrollmentStatus, LessonProgress
 
+TAG_RE = re.compile(r"<[^>]+>")
+SPACE_RE = re.compile(r"\s+")
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud and typed by hand
 
 
@@ -180,12 +185,31 @@ def done_slugs(enrollment: Enrollment) -> set[str]:
     )
 
 
-def complete_lesson(enrollment: Enrollment, lesson: Lesson) -> None:
-    """Record that the learner worked through ``lesson`` (idempotent)."""
+def reading_seconds(lesson: Lesson, chars_per_minute: int) -> int:
+    """The least time in which the lesson can be read: its text at ``chars_per_minute`` (a quick but
+    careful reader), never more than the minutes the author gives it; 0 when the rule is off."""
+    if chars_per_minute <= 0:
+        return 0
+    texts = [lesson.body_html.get("zh_Hans") or ""]
+    texts += [html for _key, html in (lesson.sections or {}).get("zh_Hans", [])] if not texts[0] else []
+    plain = html_lib.unescape(TAG_RE.sub("", "".join(texts)))
+    seconds = math.ceil(len(SPACE_RE.sub("", plain)) * 60 / chars_per_minute)
+    return min(seconds, lesson.minutes * 60) if lesson.minutes else seconds
+
+
+def complete_lesson(enrollment: Enrollment, lesson: Lesson, *, seconds_open: float | None = None,
+                    seconds_needed: int = 0) -> None:
+    """Record that the learner worked through ``lesson`` (idempotent).
+
+    Refused (``read_too_fast``) while the lesson has been open for less than ``seconds_needed``.
+    """
     if lesson.course_version_id != enrollment.course_version_id:
         raise LearningError("lesson_not_in_course")
     if lesson.slug in done_slugs(enrollment):
         return
+    if seconds_needed and (seconds_open is None or seconds_open < seconds_needed):
+        wait = seconds_needed - max(int(seconds_open or 0), 0)
+        raise LearningError("read_too_fast", wait=wait, needed=seconds_needed)
     try:
         with db.session.begin_nested():
             db.session.add(LessonProgress(enrollment=enrollment, lesson_slug=lesson.slug))

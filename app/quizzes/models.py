@@ -78,6 +78,8 @@ class ScenarioRun(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)
+    # secret per run: orders each node's replies and keys them (quizzes.scenario.reply_order)
+    seed: Mapped[str] = mapped_column(String(32), default="", server_default="")
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     scenario_version_id: Mapped[int] = mapped_column(ForeignKey("scenario_versions.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)

@@ -72,7 +72,8 @@ def play(token: str):
     version = run.scenario_version
     turns = scenarios.transcript(version, scenarios.path_of(run))
     return render_template("scenarios/play.html", run=run, data=version.data, turns=turns,
-                           node=version.data["nodes"][run.current], form=ConfirmForm())
+                           node=version.data["nodes"][run.current], replies=scenarios.shown_replies(run, run.current),
+                           form=ConfirmForm())
 
 
 @bp.post("/runs/<token>")
@@ -83,8 +84,7 @@ def choose(token: str):
         abort(400)
     try:
         step = int(request.form.get("step", ""))
-        choice = int(request.form.get("choice", ""))
-        scenarios.choose(run, request.form.get("node", ""), step, choice)
+        scenarios.choose_by_key(run, request.form.get("node", ""), step, request.form.get("reply", ""))
     except (ValueError, scenarios.ScenarioError):
         db.session.rollback()
         message = _("That reply is not available at this point of the conversation. "

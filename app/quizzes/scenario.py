@@ -7,6 +7,9 @@ so the same path always gives the same result.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import random
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -102,6 +105,28 @@ def replay(graph: Graph, path: Sequence[int]) -> Position:
             red_lines.append(step)
         current = choice.next
     return Position(current, scores, tuple(red_lines), graph.is_ending(current))
+
+
+def reply_order(seed: str, node_id: str, count: int) -> list[int]:
+    """The order a run shows a node's replies in: random per run, the same on every reload, so that
+    the position of a reply (the best one is often written first) tells nothing."""
+    digest = hashlib.sha256(f"{seed}\x1f{node_id}".encode()).digest()
+    order = list(range(count))
+    random.Random(int.from_bytes(digest[:8], "big")).shuffle(order)
+    return order
+
+
+def reply_key(seed: str, node_id: str, index: int) -> str:
+    """The opaque key a page posts for a reply: it names the reply without revealing its place in the file."""
+    return hmac.new(seed.encode(), f"{node_id}\x1f{index}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def index_of_key(seed: str, node_id: str, count: int, key: str) -> int | None:
+    """The reply a posted key names, or None."""
+    for index in range(count):
+        if hmac.compare_digest(reply_key(seed, node_id, index), key or ""):
+            return index
+    return None
 
 
 def legal_choices(graph: Graph, current: str) -> range:

@@ -72,7 +72,8 @@ def start_run(user_id: int, scenario: Scenario, now=None) -> ScenarioRun:
         .join(ScenarioVersion, ScenarioRun.scenario_version_id == ScenarioVersion.id)
         .where(ScenarioRun.user_id == user_id, ScenarioVersion.scenario_id == scenario.id)
     ) or 0)
-    run = ScenarioRun(token=secrets.token_hex(16), user_id=user_id, scenario_version=version, number=number,
+    run = ScenarioRun(token=secrets.token_hex(16), seed=secrets.token_hex(16), user_id=user_id,
+                      scenario_version=version, number=number,
                       current=version.data["start"], steps=0, started_at=now or utcnow())
     db.session.add(run)
     db.session.flush()
@@ -87,6 +88,29 @@ def get_run(token: str, user_id: int) -> ScenarioRun | None:
 def decisions_of(run: ScenarioRun) -> list[ScenarioDecision]:
     """The run's decisions in order."""
     return list(db.session.scalars(run.decisions.select().order_by(ScenarioDecision.step)))
+
+
+def _seed(run: ScenarioRun) -> str:
+    return run.seed or run.token  # runs started before replies were shuffled
+
+
+def shown_replies(run: ScenarioRun, node_id: str) -> list[tuple[str, dict]]:
+    """The node's replies as this run shows them: (opaque key, reply), in the run's own order."""
+    choices = run.scenario_version.data["nodes"][node_id]["choices"]
+    seed = _seed(run)
+    return [(engine.reply_key(seed, node_id, index), choices[index])
+            for index in engine.reply_order(seed, node_id, len(choices))]
+
+
+def choose_by_key(run: ScenarioRun, node_id: str, step: int, key: str, now=None) -> ScenarioRun:
+    """Record the reply a page posted by its opaque key (see shown_replies)."""
+    nodes = run.scenario_version.data["nodes"]
+    if node_id not in nodes:
+        raise ScenarioError("illegal_choice")
+    index = engine.index_of_key(_seed(run), node_id, len(nodes[node_id]["choices"]), key)
+    if index is None:
+        raise ScenarioError("illegal_choice")
+    return choose(run, node_id, step, index, now)
 
 
 def choose(run: ScenarioRun, node_id: str, step: int, choice_index: int, now=None) -> ScenarioRun:

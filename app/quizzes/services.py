@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from app.content.models import Question, QuizVersion
 from app.core.exceptions import CodedError
@@ -28,9 +29,10 @@ class ExamState:
     exam: QuizVersion
     lessons_done: bool
     attempts_used: int
-    open_attempt: Attempt | None
+    open_attempt: Attempt | None  # open and still within its time
     best: Attempt | None
     passed: bool
+    overdue_attempt: Attempt | None = None  # open past its deadline: to be graded on what was saved
 
     @property
     def attempts_left(self) -> int | None:
@@ -42,34 +44,59 @@ class ExamState:
     def can_start(self) -> bool:
         return (
             self.lessons_done and not self.passed and self.open_attempt is None
-            and self.attempts_left != 0
+            and self.overdue_attempt is None and self.attempts_left != 0
         )
+
+    @property
+    def review_allowed(self) -> bool:
+        """Whether finished attempts may show right answers and explanations (the bank's review policy)."""
+        policy = self.exam.review
+        if policy == "immediately":
+            return True
+        if policy == "after_pass":
+            return self.passed
+        if policy == "after_last_attempt":
+            return self.passed or (self.attempts_left == 0 and self.open_attempt is None
+                                   and self.overdue_attempt is None)
+        return False
 
 
 def exam_state(enrollment: Enrollment, now: datetime | None = None, grace: int = 60) -> ExamState:
-    """Where the learner stands with the course exam (expiring an overrun open attempt)."""
+    """Where the learner stands with the course exam. Reads only: an open attempt past its deadline
+    is reported as overdue and graded by the next write (close_overdue)."""
     exam = enrollment.course_version.exam
     attempts = list(
         db.session.scalars(
             select(Attempt).where(Attempt.enrollment_id == enrollment.id).order_by(Attempt.number)
         )
     )
-    open_attempt = next((a for a in attempts if a.status == AttemptStatus.OPEN), None)
-    if open_attempt is not None and _overrun(open_attempt, now or utcnow(), grace):
-        _expire(open_attempt, now or utcnow())
-        open_attempt = None
+    still_open = next((a for a in attempts if a.status == AttemptStatus.OPEN), None)
+    overdue = still_open if still_open is not None and _overrun(still_open, now or utcnow(), grace) else None
     graded = [a for a in attempts if a.status != AttemptStatus.OPEN]
     best = max(graded, key=lambda a: (a.percent or 0, -a.number), default=None)
     return ExamState(
         exam=exam, lessons_done=learning.all_lessons_done(enrollment), attempts_used=len(attempts),
-        open_attempt=open_attempt, best=best, passed=any(a.passed for a in graded),
+        open_attempt=None if overdue else still_open, best=best, passed=any(a.passed for a in graded),
+        overdue_attempt=overdue,
     )
+
+
+def close_overdue(enrollment: Enrollment, now: datetime | None = None, grace: int = 60) -> Attempt | None:
+    """Grade the open attempt whose time has run out on the answers saved before its deadline."""
+    state = exam_state(enrollment, now, grace)
+    if state.overdue_attempt is None:
+        return None
+    return submit_attempt(state.overdue_attempt, None, now=now, grace=grace)
 
 
 def start_attempt(enrollment: Enrollment, *, rng: random.Random | None = None, now=None,
                   grace: int = 60) -> Attempt:
-    """Open a new attempt with freshly drawn questions, or return the one already open."""
+    """Open a new attempt with freshly drawn questions, or return the one already open.
+
+    A double click (two requests at once) opens one attempt: the second lands on it.
+    """
     now = now or utcnow()
+    close_overdue(enrollment, now, grace)
     state = exam_state(enrollment, now, grace)
     if state.open_attempt is not None:
         return state.open_attempt
@@ -79,13 +106,24 @@ def start_attempt(enrollment: Enrollment, *, rng: random.Random | None = None, n
         raise ExamError("already_passed")
     if state.attempts_left == 0:
         raise ExamError("no_attempts_left")
+    try:
+        with db.session.begin_nested():
+            return _new_attempt(enrollment, state, rng or random.SystemRandom(), now)
+    except IntegrityError:  # the other click of a double click opened it first
+        opened = exam_state(enrollment, now, grace).open_attempt
+        if opened is None:
+            raise
+        return opened
+
+
+def _new_attempt(enrollment: Enrollment, state: ExamState, rng: random.Random, now: datetime) -> Attempt:
     exam = state.exam
     questions = db.session.execute(
         select(Question.id, Question.options).where(Question.quiz_version_id == exam.id)
     ).all()
     drawn = engine.draw(
         [(qid, [key for key, _ in options]) for qid, options in questions], exam.draw_count,
-        shuffle_options=exam.shuffle_options, rng=rng or random.SystemRandom(),
+        shuffle_options=exam.shuffle_options, rng=rng,
     )
     attempt = Attempt(
         token=secrets.token_hex(16), user_id=enrollment.user_id, enrollment=enrollment,
@@ -122,33 +160,50 @@ def get_attempt(token: str, user_id: int) -> Attempt | None:
     )
 
 
-def submit_attempt(attempt: Attempt, responses: dict[int, list[str]], *, now=None,
+def save_answers(attempt: Attempt, responses: dict[int, list[str]], *, now=None, grace: int = 60) -> int:
+    """Keep the learner's current answers on the server (as they choose them); returns how many.
+
+    ``responses`` maps question position to the raw values posted; a position given with no
+    value clears that answer. Refused once the attempt is closed or its time (plus ``grace``) is up.
+    """
+    now = now or utcnow()
+    if attempt.status != AttemptStatus.OPEN or _overrun(attempt, now, grace):
+        raise ExamError("attempt_closed")
+    saved = 0
+    for answer, question in attempt_items(attempt):
+        if answer.position in responses:
+            response = engine.clean_response(question.kind, responses[answer.position], answer.option_order)
+            answer.response = sorted(response)
+            saved += 1
+    db.session.flush()
+    return saved
+
+
+def submit_attempt(attempt: Attempt, responses: dict[int, list[str]] | None, *, now=None,
                    grace: int = 60) -> Attempt:
     """Grade the attempt once. A second submit (double click, resent form) changes nothing.
 
-    ``responses`` maps question position to the raw values posted. An attempt submitted after
-    its time limit (plus ``grace`` seconds for the network) is recorded as expired with no score.
+    ``responses`` (question position → raw values posted) are saved first while the attempt is
+    within its time limit plus ``grace`` seconds; an attempt handed in later, or closed because
+    its time ran out, is graded on the answers saved before the deadline (status ``expired``).
     """
     now = now or utcnow()
+    overrun = _overrun(attempt, now, grace)
+    if responses is not None and not overrun and attempt.status == AttemptStatus.OPEN:
+        save_answers(attempt, responses, now=now, grace=grace)
     claimed = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
-        .values(status=AttemptStatus.SUBMITTED, submitted_at=now)
+        .values(status=AttemptStatus.EXPIRED if overrun else AttemptStatus.SUBMITTED,
+                submitted_at=min(now, as_utc(attempt.deadline_at) + timedelta(seconds=grace)) if overrun else now)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(attempt)
     if claimed != 1:
         return attempt
-    if _overrun(attempt, now, grace):
-        _expire(attempt, now)
-        return attempt
     points = []
     for answer, question in attempt_items(attempt):
-        response = engine.clean_response(
-            question.kind, responses.get(answer.position, []), answer.option_order
-        )
-        scored = engine.grade(question.kind, question.answer, response)
-        answer.response = sorted(response)
+        scored = engine.grade(question.kind, question.answer, answer.response or [])
         answer.points = float(scored)
         points.append(scored)
     result = engine.total(points, attempt.quiz_version.pass_mark)
@@ -173,13 +228,29 @@ def _overrun(attempt: Attempt, now: datetime, grace: int) -> bool:
     return deadline is not None and now > deadline + timedelta(seconds=grace)
 
 
-def _expire(attempt: Attempt, now: datetime) -> None:
-    attempt.status = AttemptStatus.EXPIRED
-    attempt.submitted_at = attempt.submitted_at or now
-    attempt.score = 0.0
-    attempt.percent = 0.0
-    attempt.passed = False
-    db.session.flush()
+def is_overdue(attempt: Attempt, now: datetime | None = None, grace: int = 60) -> bool:
+    """True for an open attempt whose time limit (plus ``grace``) has passed."""
+    return attempt.status == AttemptStatus.OPEN and _overrun(attempt, now or utcnow(), grace)
+
+
+def topics_to_review(items: list[tuple[AttemptAnswer, Question]]) -> list[str]:
+    """The knowledge tags of the questions not fully right, most missed first (what to re-read)."""
+    counts: dict[str, int] = {}
+    for answer, question in items:
+        if (answer.points or 0) < 1:
+            for tag in question.tags or []:
+                counts[tag] = counts.get(tag, 0) + 1
+    return sorted(counts, key=lambda tag: (-counts[tag], tag))
+
+
+def overdue_attempts(now: datetime | None = None, grace: int = 60) -> list[Attempt]:
+    """Every open attempt whose time limit (plus ``grace``) has passed."""
+    now = now or utcnow()
+    candidates = db.session.scalars(
+        select(Attempt).where(Attempt.status == AttemptStatus.OPEN, Attempt.deadline_at.is_not(None),
+                              Attempt.deadline_at < now - timedelta(seconds=grace))
+    )
+    return [a for a in candidates if _overrun(a, now, grace)]
 
 
 def seconds_left(attempt: Attempt, now: datetime | None = None) -> int | None:

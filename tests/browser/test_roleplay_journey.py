@@ -16,7 +16,8 @@ SCENARIO = "safe-account-transfer"
 
 def test_play_reload_resume_and_debrief(page, live_server, bundled_content, make_user):
     make_user("teller02", name="陈静")
-    best_path = db.session.scalar(select(Scenario).where(Scenario.slug == SCENARIO)).current_version.best_path
+    version = db.session.scalar(select(Scenario).where(Scenario.slug == SCENARIO)).current_version
+    best_path = version.best_path
     assert len(best_path) >= 3
 
     page.goto(f"{live_server}/login")
@@ -34,8 +35,10 @@ def test_play_reload_resume_and_debrief(page, live_server, bundled_content, make
             page.reload()
             assert page.locator("#now").get_attribute("data-node") == before  # resumed at the same node
             assert page.locator(".feedback").count() == 2  # earlier feedback is still shown
+        node = version.data["nodes"][page.locator("#now").get_attribute("data-node")]
+        wanted = node["choices"][index]["text"]["zh_Hans"]  # replies are shown in an order of the run's own
         with page.expect_navigation():
-            page.locator("form.reply button").nth(index).click()
+            page.locator("form.reply button", has_text=wanted).click()
 
     page.wait_for_url(re.compile(r".*/debrief(#.*)?$"))  # the #now anchor survives the redirect
     assert page.locator("svg.chart rect.chart-bar").count() >= 3

@@ -6,7 +6,7 @@ import re
 
 from tests.conftest import csrf_token
 
-QUESTION_RE = re.compile(r'<fieldset class="question" id="q(\d+)">(.*?)</fieldset>', re.S)
+QUESTION_RE = re.compile(r'<fieldset class="question" id="q(\d+)"[^>]*>(.*?)</fieldset>', re.S)
 
 
 def start_course(client, slug: str):

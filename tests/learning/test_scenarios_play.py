@@ -10,6 +10,7 @@ from app.content.services import sync_content
 from app.extensions import db
 from app.learning.models import Completion
 from app.quizzes.models import RunStatus, ScenarioDecision, ScenarioRun
+from app.quizzes.scenario import reply_key
 from tests.conftest import TINY_ANSWERS, TINY_COURSE, csrf_token, login, write_tree
 from tests.learning.helpers import answers_for, finish_lessons, open_exam, start_course
 from tests.scenario_fixture import TINY_SCENARIO
@@ -37,11 +38,13 @@ def _start(client) -> str:
 
 
 def _reply(client, url, choice, node=None, step=None):
+    """Post the reply written ``choice``-th in the file, by the opaque key its page shows for it."""
     page = client.get(url).get_data(as_text=True)
     node = node or re.search(r'name="node" value="([^"]+)"', page).group(1)
     step = step if step is not None else int(re.search(r'name="step" value="(\d+)"', page).group(1))
+    run = db.session.scalar(select(ScenarioRun).where(ScenarioRun.token == url.rsplit("/", 1)[-1]))
     return client.post(url, data={"csrf_token": csrf_token(client, url), "node": node, "step": step,
-                                  "choice": choice})
+                                  "reply": reply_key(run.seed, node, choice)})
 
 
 def _decisions() -> int:
@@ -94,7 +97,7 @@ def test_illegal_replies_get_400_and_record_nothing(client, make_user, tmp_path)
     assert _reply(client, url, 0, node="verify").status_code == 400  # not the current node
     assert _reply(client, url, 0, step=3).status_code == 400         # a step from the future
     response = client.post(url, data={"csrf_token": csrf_token(client, url), "node": "greet", "step": "x",
-                                      "choice": "0"})
+                                      "reply": "0"})
     assert response.status_code == 400
     assert _decisions() == 0
     run = db.session.scalar(select(ScenarioRun))
@@ -126,7 +129,7 @@ def test_another_learners_run_is_not_found(client, app, make_user, tmp_path):
     login(other, "bob")
     assert other.get(url).status_code == 404
     assert other.post(url, data={"csrf_token": csrf_token(other, "/learn"), "node": "greet", "step": 0,
-                                 "choice": 0}).status_code == 404
+                                 "reply": "0"}).status_code == 404
 
 
 def test_a_required_scenario_gates_course_completion(client, make_user, tmp_path):

@@ -19,9 +19,32 @@
     tick();
   }
 
+  // Keep each exam answer on the server as soon as it is chosen (the Save button does the same
+  // without JavaScript), so that a reload or another device shows it and the deadline grades it.
+  if (form && form.dataset.saveUrl) {
+    form.addEventListener("change", function (event) {
+      var set = event.target.closest("fieldset.question");
+      if (!set) { return; }
+      var position = set.getAttribute("data-position");
+      var body = new FormData();
+      body.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
+      body.append("only", position);
+      set.querySelectorAll("input:checked").forEach(function (input) { body.append(input.name, input.value); });
+      var state = set.querySelector(".save-state");
+      fetch(form.dataset.saveUrl, {method: "POST", body: body, credentials: "same-origin",
+                                   headers: {"X-Requested-With": "fetch"}})
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          state.textContent = form.dataset.savedText;
+        })
+        .catch(function () { state.textContent = form.dataset.saveFailedText; });
+    });
+  }
+
   // Warn before submitting an exam with unanswered questions; never submit twice.
   if (form) {
     form.addEventListener("submit", function (event) {
+      if (event.submitter && event.submitter.hasAttribute("data-save")) { return; }
       if (form.dataset.submitting) { event.preventDefault(); return; }
       if (!form.dataset.timeout) {
         var sets = form.querySelectorAll("fieldset.question");
@@ -41,6 +64,7 @@
   document.addEventListener("submit", function (event) {
     var button = event.target.querySelector("[data-once]");
     if (!button || event.defaultPrevented) { return; }
+    if (event.submitter && event.submitter.hasAttribute("data-save")) { return; }
     if (event.target.dataset.sent) { event.preventDefault(); return; }
     event.target.dataset.sent = "1";
     document.querySelectorAll(".reply-button").forEach(function (b) { b.setAttribute("aria-disabled", "true"); });
