@@ -233,6 +233,7 @@ TINY_COURSE = {
             explanation: 单选解析SECRET-EXPLANATION-1
             tags: [测试]
             rule: 测试规则
+            basis: [§2]
           - id: m1
             type: multiple
             stem: 多选题干
@@ -245,6 +246,7 @@ TINY_COURSE = {
             explanation: 多选解析SECRET-EXPLANATION-2
             tags: [测试]
             rule: 测试规则
+            basis: [§2]
           - id: t1
             type: truefalse
             stem: 判断题干
@@ -252,6 +254,7 @@ TINY_COURSE = {
             explanation: 判断解析SECRET-EXPLANATION-3
             tags: [测试]
             rule: 测试规则
+            basis: [§2]
         """,
 }
 TINY_ANSWERS = {"单选题干": ["B"], "多选题干": ["A", "C", "D"], "判断题干": ["false"]}

@@ -24,11 +24,13 @@ nodes:
       - text: 这件事我来负责，您慢慢说。
         next: listen
         points: {首问负责: 2, 倾听与共情: 1}
+        basis: [§2]
         feedback: 表明负责。
         rule: 银保监办发〔2022〕90号
       - text: 去找信用卡中心。
         next: angry
         points: {首问负责: -2}
+        basis: [§2]
         feedback: 踢皮球。
   listen:
     speaker: customer
@@ -37,10 +39,12 @@ nodes:
       - text: 我先核实当时的记录，三个工作日内给您答复。
         next: verify
         points: {合规话术: 2}
+        basis: [§2]
         feedback: 核实后答复。
       - text: 我保证一定全退。
         next: resolved
         points: {合规话术: 1}
+        basis: [§2]
         feedback: 不实承诺。
         red_line: 核实前承诺结果。
   angry:
@@ -50,10 +54,12 @@ nodes:
       - text: 对不起，是我没说清楚，我来负责。
         next: listen
         points: {倾听与共情: 1}
+        basis: [§2]
         feedback: 挽回。
       - text: 规定就是这样。
         next: complaint
         points: {倾听与共情: -2}
+        basis: [§2]
         feedback: 冷冰冰地读规定。
   verify:
     speaker: colleague
@@ -62,10 +68,12 @@ nodes:
       - text: 向客户如实说明并申请退费。
         next: explain
         points: {合规话术: 1, 倾听与共情: 1}
+        basis: [§2]
         feedback: 如实说明。
       - text: 再查一遍。
         next: verify
         points: {}
+        basis: [§2]
         feedback: 可以再查，但别拖太久。
   explain:
     speaker: customer
@@ -74,10 +82,12 @@ nodes:
       - text: 今天提交，15日内给您书面答复。
         next: resolved
         points: {合规话术: 2}
+        basis: [§2]
         feedback: 时限讲对了。
       - text: 15个工作日吧。
         next: escalated
         points: {合规话术: -1}
+        basis: [§2]
         feedback: 旧规定。
 endings:
   resolved:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.content import yamlsrc
+from app.content import domain, yamlsrc
 from app.content.yamlsrc import LList, LMap
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
@@ -42,9 +42,13 @@ QUIZ_KEYS = {
 # options): at once, once they passed, once they passed or have no attempt left, or never
 REVIEW_POLICIES = ("immediately", "after_pass", "after_last_attempt", "never")
 QUESTION_KEYS = {
-    "id", "type", "stem", "options", "answer", "explanation", "tags", "rule",
+    "id", "type", "stem", "options", "answer", "explanation", "tags", "rule", "basis",
     "stem_zh_hant", "explanation_zh_hant", "options_zh_hant",
 }
+BASIS_HINT = "the sections of docs/DOMAIN.md it rests on, e.g. [§2, §W4]"
+# an option named by its letter (误选A, A项, 选项B和D…) in the explanation of a question whose options
+# are shuffled and relabelled for every learner
+LETTER_RE = re.compile(r"(?<![A-Za-z0-9])([A-F])(?![A-Za-z0-9])")
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,9 @@ class QuestionSpec:
     rule: str
     line: int = 0
     module: str | None = None  # public banks: the reading module that teaches this point
+    basis: list = field(default_factory=list)  # [section id such as "§W4", ...]: where the facts are
+    basis_line: int = 0
+    explanation_line: int = 0
 
 
 @dataclass
@@ -290,6 +297,9 @@ def load_quiz(path: Path, issues: Issues, *, public: bool = False) -> QuizSpec |
         r.error(r.line("review"), f"'review' must be one of {', '.join(REVIEW_POLICIES)}, not '{review}'")
         review = "after_last_attempt"
     questions = _load_questions(issues, path, data, r, public=public)
+    if shuffle and not public:  # public play keeps the author's letters; staff exams relabel them
+        for question in questions:
+            check_letter_references(issues, path, question)
     if draw is not None and questions and draw > len(questions):
         r.error(r.line("draw"), f"'draw' is {draw} but the bank has only {len(questions)} questions")
     return QuizSpec(slug, path, title, draw or 1, pass_mark, max_attempts, time_limit, shuffle, questions, review)
@@ -342,9 +352,36 @@ def _load_question(issues: Issues, path: Path, item: LMap, *, public: bool = Fal
     module = r.text("module", max_len=100) if public else None
     if module is not None and not SLUG_RE.match(module):
         r.error(r.line("module"), f"'module' must be a module file name such as fake-police, not '{module}'")
+    basis = read_basis(r, item)
     if key is None or kind is None or answer is None or not stem:
         return None
-    return QuestionSpec(key, kind, stem, options, answer, explanation, tags, rule, item.line, module)
+    return QuestionSpec(key, kind, stem, options, answer, explanation, tags, rule, item.line, module,
+                        basis, r.line("basis"), r.line("explanation"))
+
+
+def read_basis(r: _Reader, item: LMap) -> list[str]:
+    """The required ``basis``: a DOMAIN.md section id or a list of them (checked against the file later)."""
+    value = item.get("basis")
+    if value is None or value == [] or value == "":
+        r.error(item.line, f"missing 'basis' ({BASIS_HINT})")
+        return []
+    values = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, str) and v.strip() for v in values):
+        r.error(r.line("basis"), f"'basis' must list {BASIS_HINT}")
+        return []
+    return [v.strip() for v in values]
+
+
+def check_letter_references(issues: Issues, path: Path, question: QuestionSpec) -> None:
+    """An explanation may not name an option by a letter that shuffling changes for every learner."""
+    if question.kind not in ("single", "multiple"):
+        return
+    letters = {key for key, _texts in question.options}
+    named = sorted({m.group(1) for text in question.explanation.values() for m in LETTER_RE.finditer(text)} & letters)
+    if named:
+        issues.add(path, question.explanation_line or question.line,
+                   f"question '{question.key}': the explanation names option {', '.join(named)} by its letter, "
+                   "but options are shuffled and relabelled for every learner; name the option by its content")
 
 
 def _read_tags(r: _Reader, item: LMap) -> list[str]:
@@ -654,11 +691,14 @@ def _read_text(path: Path, issues: Issues) -> str:
 # --- whole trees -----------------------------------------------------------------------------
 
 
-def load_tree(root: Path, paths: list[Path] | None = None) -> tuple[Bundle, Issues]:
+def load_tree(root: Path, paths: list[Path] | None = None, *, facts: Path | None = None) -> tuple[Bundle, Issues]:
     """Load the bundled content under ``root`` (or only ``paths``) and every problem found.
 
     References (a course's exam and scenarios, a public question's module, a campaign's modules and
-    pools) are resolved against the files under ``root`` as well as the given paths.
+    pools) are resolved against the files under ``root`` as well as the given paths. Every
+    question's and reply's ``basis`` and every service number, document number and law quoted are
+    checked against the facts file (``facts``, default ``docs/DOMAIN.md`` under ``root`` or beside
+    the application).
     """
     issues = Issues()
     bundle = Bundle()
@@ -701,7 +741,66 @@ def load_tree(root: Path, paths: list[Path] | None = None) -> tuple[Bundle, Issu
                 issues.add(folder / "course.yaml", line,
                            f"scenario '{scenario_id}' does not exist (no quizzes/scenarios/{scenario_id}.yaml)")
         bundle.courses[course.slug] = course
+    check_facts(bundle, issues, found, domain.load(facts or facts_file(root)))
     return bundle, issues
+
+
+def facts_file(root: Path) -> Path:
+    """docs/DOMAIN.md of the content tree, or of the application's own checkout."""
+    candidate = root / "docs" / "DOMAIN.md"
+    return candidate if candidate.exists() else Path(__file__).resolve().parents[2] / "docs" / "DOMAIN.md"
+
+
+def check_facts(bundle: Bundle, issues: Issues, found: _Found, facts: domain.Domain) -> None:
+    """Basis references name real sections; quoted numbers and laws are in the facts file."""
+    quizzes = [*bundle.quizzes.values(), *bundle.public_quizzes.values(),
+               *(m.practice_quiz() for m in bundle.modules.values())]
+    for quiz in quizzes:
+        for question in quiz.questions:
+            _check_basis(issues, quiz.path, question.basis, question.basis_line or question.line, facts)
+    for scenario in found.scenarios:
+        _check_scenario_basis(issues, scenario, facts)
+    files = [*found.quizzes, *found.scenarios, *found.modules, *found.public_quizzes, *found.campaigns]
+    for folder in found.courses:
+        files += [folder / "course.yaml", *sorted(folder.glob("*.md"))]
+    for path in files:
+        _check_quotes(issues, path, facts)
+
+
+def _check_basis(issues: Issues, path: Path, basis: list[str], line: int, facts: domain.Domain) -> None:
+    for reference in basis:
+        if facts.unknown_basis(reference):
+            issues.add(path, line, f"basis '{reference}' is not a section of docs/DOMAIN.md "
+                                   f"(use {', '.join('§' + s for s in sorted(facts.sections, key=_section_order))})")
+
+
+def _section_order(section: str) -> tuple[int, int]:
+    return (1, int(section[1:])) if section.startswith("W") else (0, int(section))
+
+
+def _check_scenario_basis(issues: Issues, path: Path, facts: domain.Domain) -> None:
+    quiet = Issues()
+    data = _read_yaml(quiet, path, _read_text(path, quiet))
+    nodes = data.get("nodes") if isinstance(data, LMap) else None
+    if not isinstance(nodes, LMap):
+        return
+    for node in nodes.values():
+        choices = node.get("choices") if isinstance(node, LMap) else None
+        for choice in choices if isinstance(choices, LList) else []:
+            if isinstance(choice, LMap) and isinstance(choice.get("basis"), list | str):
+                basis = choice["basis"] if isinstance(choice["basis"], list) else [choice["basis"]]
+                _check_basis(issues, path, [str(b) for b in basis], choice.line_of("basis"), facts)
+
+
+def _check_quotes(issues: Issues, path: Path, facts: domain.Domain) -> None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return  # already reported by the loader
+    for number, line in enumerate(lines, 1):
+        for quoted in facts.unverified_references(line):
+            issues.add(path, number, f"'{quoted}' is not in docs/DOMAIN.md: quote only service numbers, "
+                                     "document numbers and laws the verified facts hold")
 
 
 @dataclass

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.content.loader import SLUG_RE, Issues, _read_text, _read_yaml, _Reader
+from app.content.loader import SLUG_RE, Issues, _read_text, _read_yaml, _Reader, read_basis
 from app.content.yamlsrc import LList, LMap
 from app.quizzes import scenario as engine
 
@@ -18,7 +18,7 @@ SCENARIO_KEYS = {
 CUSTOMER_KEYS = {"name", "age", "situation", "emotion", "goal"}
 PASS_KEYS = {"min_total", "min_each", "failing_endings"}
 NODE_KEYS = {"speaker", "text", "narration", "choices"}
-CHOICE_KEYS = {"text", "next", "points", "feedback", "rule", "red_line"}
+CHOICE_KEYS = {"text", "next", "points", "feedback", "rule", "red_line", "basis"}
 ENDING_KEYS = {"outcome", "title", "debrief"}
 
 
@@ -195,11 +195,13 @@ def _choices(issues, path, node: LMap, nr: _Reader, node_id: str, competencies: 
         if item.get("feedback") in (None, ""):
             cr.error(line, "this choice has no feedback (say in one or two sentences why it is right or wrong)")
         red_line = cr.text("red_line")
+        basis = read_basis(cr, item)
         result.append({
             "text": _zh(cr.text("text", required=True)), "next": cr.text("next", required=True),
             "points": {str(k): v for k, v in points.items() if isinstance(v, int) and not isinstance(v, bool)},
             "feedback": _zh(cr.text("feedback")), "rule": cr.text("rule", max_len=300) or "",
-            "red_line": _zh(red_line), "line": line, "next_line": cr.line("next"),
+            "red_line": _zh(red_line), "basis": basis, "line": line, "next_line": cr.line("next"),
+            "basis_line": cr.line("basis"),
         })
     return result
 
@@ -235,7 +237,7 @@ def _check_graph(issues: Issues, path: Path, data: LMap, result: dict) -> None:
 def strip_lines(data: dict) -> dict:
     """The scenario without the file line numbers kept for messages (what is stored and hashed)."""
     if isinstance(data, dict):
-        return {k: strip_lines(v) for k, v in data.items() if k not in ("line", "next_line")}
+        return {k: strip_lines(v) for k, v in data.items() if k not in ("line", "next_line", "basis_line")}
     if isinstance(data, list):
         return [strip_lines(v) for v in data]
     return data

@@ -24,12 +24,14 @@ questions:
     explanation: 解析
     tags: [测试]
     rule: 规则
+    basis: [§2]
   - id: q2
     type: truefalse
     stem: 题干二
     explanation: 解析
     tags: [测试]
     rule: 规则
+    basis: [§2]
     difficulty: hard
   - id: q3
     type: truefalse
@@ -38,7 +40,12 @@ questions:
     explanation: 解析
     tags: [测试]
     rule: 规则
+    basis: [§2]
 """
+
+
+def _line(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
 def test_bundled_content_has_no_problems():
@@ -64,18 +71,19 @@ def test_three_planted_mistakes_give_three_located_errors(tmp_path):
     _, issues = load_tree(REPO, [bank])
     lines = sorted((i.line, i.message) for i in issues)
     assert len(lines) == 3, lines
-    assert lines[0][0] == 11 and "answer 'D' is not among the options" in lines[0][1]
-    assert lines[1][0] == 15 and "missing 'answer'" in lines[1][1]
-    assert lines[2][0] == 21 and "unknown key 'difficulty'" in lines[2][1]
+    assert lines[0][0] == _line(PLANTED, "answer: D") and "answer 'D' is not among the options" in lines[0][1]
+    assert lines[1][0] == _line(PLANTED, "id: q2") and "missing 'answer'" in lines[1][1]
+    assert lines[2][0] == _line(PLANTED, "difficulty: hard") and "unknown key 'difficulty'" in lines[2][1]
 
 
 def test_duplicate_question_ids_are_reported_at_the_second_use(tmp_path):
     bank = tmp_path / "dup.yaml"
-    bank.write_text(PLANTED.replace("answer: D", "answer: B").replace("    difficulty: hard\n", "")
-                    .replace("stem: 题干二\n", "stem: 题干二\n    answer: 错\n").replace("id: q3", "id: q1"),
-                    encoding="utf-8")
+    text = (PLANTED.replace("answer: D", "answer: B").replace("    difficulty: hard\n", "")
+            .replace("stem: 题干二\n", "stem: 题干二\n    answer: 错\n").replace("id: q3", "id: q1"))
+    bank.write_text(text, encoding="utf-8")
     _, issues = load_tree(REPO, [bank])
-    assert [(i.line, i.message) for i in issues] == [(22, "duplicate question id 'q1' (first used on line 4)")]
+    second = [n for n, line in enumerate(text.splitlines(), 1) if "id: q1" in line][1]
+    assert [(i.line, i.message) for i in issues] == [(second, "duplicate question id 'q1' (first used on line 4)")]
 
 
 def test_course_errors_name_file_and_line(tmp_path):
@@ -122,9 +130,9 @@ def test_multiple_choice_needs_two_answers_and_single_needs_one(tmp_path):
     bank = tmp_path / "kinds.yaml"
     bank.write_text(
         "title: t\ndraw: 1\nquestions:\n"
-        "  - {id: a, type: multiple, stem: s, options: {A: x, B: y, C: z}, answer: [A], explanation: e, tags: [t], rule: r}\n"
-        "  - {id: b, type: single, stem: s, options: {A: x, B: y, C: z}, answer: [A, B], explanation: e, tags: [t], rule: r}\n"
-        "  - {id: c, type: truefalse, stem: s, answer: maybe, explanation: e, tags: [t], rule: r}\n",
+        "  - {id: a, type: multiple, stem: s, options: {A: x, B: y, C: z}, answer: [A], explanation: e, tags: [t], rule: r, basis: [§2]}\n"
+        "  - {id: b, type: single, stem: s, options: {A: x, B: y, C: z}, answer: [A, B], explanation: e, tags: [t], rule: r, basis: [§2]}\n"
+        "  - {id: c, type: truefalse, stem: s, answer: maybe, explanation: e, tags: [t], rule: r, basis: [§2]}\n",
         encoding="utf-8",
     )
     _, issues = load_tree(REPO, [bank])

@@ -24,6 +24,7 @@ MODULE = """\
         explanation: 解析
         tags: [测试]
         rule: 规则
+        basis: [§2]
       - id: p2
         type: truefalse
         stem: 题干二
@@ -31,6 +32,7 @@ MODULE = """\
         explanation: 解析
         tags: [测试]
         rule: 规则
+        basis: [§2]
       - id: p3
         type: truefalse
         stem: 题干三
@@ -38,6 +40,7 @@ MODULE = """\
         explanation: 解析
         tags: [测试]
         rule: 规则
+        basis: [§2]
     ---
     ## 情景
 
@@ -83,6 +86,7 @@ def test_mistakes_in_public_files_are_located(tmp_path):
                 explanation: 解析
                 tags: [测试]
                 rule: 规则
+                basis: [§2]
                 module: no-such-module
             """,
         "campaigns/camp.yaml": """\
@@ -103,7 +107,7 @@ def test_mistakes_in_public_files_are_located(tmp_path):
         ("camp.yaml", 4, "'ends' is before 'starts'"),
         ("camp.yaml", 5, "module 'missing-module' does not exist (no modules/missing-module.md)"),
         ("camp.yaml", 9, "question pool 'no-pool' does not exist (no quizzes/public/no-pool.yaml)"),
-        ("no-action.md", 28, "the module is missing its '## 怎么办' section"),
+        ("no-action.md", 31, "the module is missing its '## 怎么办' section"),
         ("pool.yaml", 4, "module 'no-such-module' does not exist (no modules/no-such-module.md)"),
     ], found
 

@@ -37,6 +37,7 @@ def test_dangling_unreachable_and_dead_end_give_three_located_errors(tmp_path, r
         next: nowhere
         points: {}
         feedback: 拖延。
+        basis: [§2]
 """)
     broken = broken.replace("  angry:\n", """  orphan:
     speaker: customer
@@ -46,10 +47,12 @@ def test_dangling_unreachable_and_dead_end_give_three_located_errors(tmp_path, r
         next: resolved
         points: {}
         feedback: 无
+        basis: [§2]
       - text: 不好
         next: resolved
         points: {}
         feedback: 无
+        basis: [§2]
   stuck:
     speaker: customer
     text: 死循环
@@ -58,10 +61,12 @@ def test_dangling_unreachable_and_dead_end_give_three_located_errors(tmp_path, r
         next: stuck
         points: {}
         feedback: 无
+        basis: [§2]
       - text: 还是再说一遍
         next: stuck
         points: {}
         feedback: 无
+        basis: [§2]
   angry:
 """)
     broken = broken.replace("""        points: {倾听与共情: -2}
@@ -72,6 +77,7 @@ def test_dangling_unreachable_and_dead_end_give_three_located_errors(tmp_path, r
         next: stuck
         points: {}
         feedback: 答非所问。
+        basis: [§2]
 """)
     found = _check(tmp_path, broken)
     assert found == [
