@@ -16,7 +16,8 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from app.auth.models import Role
 from app.auth.services import create_user
-from app.content.services import sync_content
+from app.content.loader import Bundle, load_tree
+from app.content.services import sync_bundle, sync_content
 from app.extensions import db
 from app.org.models import OrgKind
 from app.org.services import create_unit
@@ -158,10 +159,26 @@ def login(client, username: str, password: str = PASSWORD):
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
 
 
+@pytest.fixture(scope="session")
+def bundle() -> Bundle:
+    """The bundled content files, read and checked once for the whole session."""
+    loaded, issues = load_tree(REPO)
+    assert not issues, [str(i) for i in issues]
+    return loaded
+
+
 @pytest.fixture
-def bundled_content(app):
-    """The bundled courses and question banks, loaded by the real sync service."""
-    report = sync_content(REPO)
+def bundled_content(app, bundle):
+    """All bundled content, loaded by the real sync service."""
+    report = sync_bundle(bundle)
+    db.session.commit()
+    return report
+
+
+@pytest.fixture
+def public_content(app, bundle):
+    """The bundled public site only (modules, question pools, campaigns), loaded by the real sync service."""
+    report = sync_bundle(Bundle(modules=bundle.modules, public_quizzes=bundle.public_quizzes, campaigns=bundle.campaigns))
     db.session.commit()
     return report
 

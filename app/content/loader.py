@@ -758,8 +758,9 @@ def check_facts(bundle: Bundle, issues: Issues, found: _Found, facts: domain.Dom
     for quiz in quizzes:
         for question in quiz.questions:
             _check_basis(issues, quiz.path, question.basis, question.basis_line or question.line, facts)
-    for scenario in found.scenarios:
-        _check_scenario_basis(issues, scenario, facts)
+    for scenario in bundle.scenarios.values():
+        for basis, line in scenario.bases:
+            _check_basis(issues, scenario.path, basis, line, facts)
     files = [*found.quizzes, *found.scenarios, *found.modules, *found.public_quizzes, *found.campaigns]
     for folder in found.courses:
         files += [folder / "course.yaml", *sorted(folder.glob("*.md"))]
@@ -776,20 +777,6 @@ def _check_basis(issues: Issues, path: Path, basis: list[str], line: int, facts:
 
 def _section_order(section: str) -> tuple[int, int]:
     return (1, int(section[1:])) if section.startswith("W") else (0, int(section))
-
-
-def _check_scenario_basis(issues: Issues, path: Path, facts: domain.Domain) -> None:
-    quiet = Issues()
-    data = _read_yaml(quiet, path, _read_text(path, quiet))
-    nodes = data.get("nodes") if isinstance(data, LMap) else None
-    if not isinstance(nodes, LMap):
-        return
-    for node in nodes.values():
-        choices = node.get("choices") if isinstance(node, LMap) else None
-        for choice in choices if isinstance(choices, LList) else []:
-            if isinstance(choice, LMap) and isinstance(choice.get("basis"), list | str):
-                basis = choice["basis"] if isinstance(choice["basis"], list) else [choice["basis"]]
-                _check_basis(issues, path, [str(b) for b in basis], choice.line_of("basis"), facts)
 
 
 def _check_quotes(issues: Issues, path: Path, facts: domain.Domain) -> None:

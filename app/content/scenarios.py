@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.content.loader import SLUG_RE, Issues, _read_text, _read_yaml, _Reader, read_basis
@@ -27,6 +27,8 @@ class ScenarioSpec:
     slug: str
     path: Path
     data: dict
+    best_path: tuple[int, ...] = ()  # choice indexes of the best passing path (computed once, here)
+    bases: list = field(default_factory=list)  # [(basis of a reply, its line)] for the facts check
 
     def fingerprint(self) -> str:
         raw = json.dumps(self.data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -62,10 +64,11 @@ def load_scenario(path: Path, issues: Issues) -> ScenarioSpec | None:
     result["pass"] = _pass_rule(issues, path, data, r, result["endings"])
     if len(issues) > before:
         return None
-    _check_graph(issues, path, data, result)
-    if len(issues) > before:
+    best = _check_graph(issues, path, data, result)
+    if len(issues) > before or best is None:
         return None
-    return ScenarioSpec(slug, path, strip_lines(result))
+    bases = [(choice["basis"], choice["basis_line"]) for node in result["nodes"].values() for choice in node["choices"]]
+    return ScenarioSpec(slug, path, strip_lines(result), tuple(best.path), bases)
 
 
 def _customer(issues, path, data: LMap, r: _Reader) -> dict:
@@ -206,13 +209,14 @@ def _choices(issues, path, node: LMap, nr: _Reader, node_id: str, competencies: 
     return result
 
 
-def _check_graph(issues: Issues, path: Path, data: LMap, result: dict) -> None:
+def _check_graph(issues: Issues, path: Path, data: LMap, result: dict) -> engine.BestPath | None:
+    """Report graph problems; return the best passing path (None when there is a problem)."""
     nodes, endings = result["nodes"], result["endings"]
     known = set(nodes) | set(endings)
     start = result["start"]
     if start not in nodes:
         issues.add(path, data.line_of("start"), f"start node '{start}' does not exist")
-        return
+        return None
     dangling = set()
     for node_id, node in nodes.items():
         for choice in node["choices"]:
@@ -229,9 +233,13 @@ def _check_graph(issues: Issues, path: Path, data: LMap, result: dict) -> None:
     stuck = (set(nodes) & reached) - finishing - dangling
     for ident in sorted(stuck, key=lambda i: nodes[i]["line"]):
         issues.add(path, nodes[ident]["line"], f"node '{ident}' has no way to an ending (a dead end or a closed loop)")
-    if not stuck and not dangling and engine.best_path(graph) is None:
+    if stuck or dangling:
+        return None
+    best = engine.best_path(graph)
+    if best is None:
         issues.add(path, data.line_of("endings"),
                    "no ending can be reached without a red line and outside failing_endings: nobody could pass")
+    return best
 
 
 def strip_lines(data: dict) -> dict:

@@ -26,7 +26,6 @@ from app.content.models import (
 from app.content.scenarios import ScenarioSpec
 from app.core import audit
 from app.extensions import db
-from app.quizzes import scenario as scenario_engine
 
 
 class ContentInvalid(Exception):
@@ -221,10 +220,9 @@ def _sync_scenario(spec: ScenarioSpec, report: SyncReport) -> ScenarioVersion:
     if not changed:
         return scenario.current_version
     data = _with_traditional(spec.data)
-    best = scenario_engine.best_path(scenario_engine.graph_from_data(data))
     version = ScenarioVersion(
         scenario=scenario, number=_next_number(scenario),
-        content_hash=digest, title=data["title"], data=data, best_path=list(best.path) if best else [],
+        content_hash=digest, title=data["title"], data=data, best_path=list(spec.best_path),
     )
     db.session.add(version)
     db.session.flush()

@@ -34,6 +34,8 @@ class YamlSyntaxError(ValueError):
 
 
 _constructor = SafeConstructor()
+# libyaml's parser when PyYAML was built with it (ten times faster; the same nodes and line marks)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _convert(node: yaml.Node, offset: int, duplicates: list[tuple[int, str]]):
@@ -65,7 +67,7 @@ def _convert(node: yaml.Node, offset: int, duplicates: list[tuple[int, str]]):
 def parse(text: str, line_offset: int = 0) -> tuple[object, list[tuple[int, str]]]:
     """Parse one YAML document; return the value and (line, message) structural problems."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset

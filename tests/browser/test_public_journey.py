@@ -15,7 +15,7 @@ from app.public.models import Campaign, PublicPlay
 
 
 @pytest.fixture
-def running_campaign(bundled_content):
+def running_campaign(public_content):
     item = db.session.scalar(select(Campaign).where(Campaign.slug == "antifraud-winter-2026"))
     today = local_now().date()
     item.starts_on, item.ends_on = today - timedelta(days=1), today + timedelta(days=30)

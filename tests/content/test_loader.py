@@ -130,8 +130,10 @@ def test_multiple_choice_needs_two_answers_and_single_needs_one(tmp_path):
     bank = tmp_path / "kinds.yaml"
     bank.write_text(
         "title: t\ndraw: 1\nquestions:\n"
-        "  - {id: a, type: multiple, stem: s, options: {A: x, B: y, C: z}, answer: [A], explanation: e, tags: [t], rule: r, basis: [§2]}\n"
-        "  - {id: b, type: single, stem: s, options: {A: x, B: y, C: z}, answer: [A, B], explanation: e, tags: [t], rule: r, basis: [§2]}\n"
+        "  - {id: a, type: multiple, stem: s, options: {A: x, B: y, C: z}, answer: [A], explanation: e, tags: [t],"
+        " rule: r, basis: [§2]}\n"
+        "  - {id: b, type: single, stem: s, options: {A: x, B: y, C: z}, answer: [A, B], explanation: e, tags: [t],"
+        " rule: r, basis: [§2]}\n"
         "  - {id: c, type: truefalse, stem: s, answer: maybe, explanation: e, tags: [t], rule: r, basis: [§2]}\n",
         encoding="utf-8",
     )

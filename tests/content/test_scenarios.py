@@ -29,9 +29,11 @@ def test_the_fixture_scenario_is_valid(tmp_path):
 def test_dangling_unreachable_and_dead_end_give_three_located_errors(tmp_path, runner):
     broken = TINY_SCENARIO.replace("""        next: escalated
         points: {合规话术: -1}
+        basis: [§2]
         feedback: 旧规定。
 """, """        next: escalated
         points: {合规话术: -1}
+        basis: [§2]
         feedback: 旧规定。
       - text: 稍后再说。
         next: nowhere
@@ -70,8 +72,10 @@ def test_dangling_unreachable_and_dead_end_give_three_located_errors(tmp_path, r
   angry:
 """)
     broken = broken.replace("""        points: {倾听与共情: -2}
+        basis: [§2]
         feedback: 冷冰冰地读规定。
 """, """        points: {倾听与共情: -2}
+        basis: [§2]
         feedback: 冷冰冰地读规定。
       - text: 您再说一遍？
         next: stuck

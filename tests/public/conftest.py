@@ -21,7 +21,7 @@ def today():
 
 
 @pytest.fixture
-def campaign(bundled_content):
+def campaign(public_content):
     """The bundled anti-fraud campaign, scheduled to run from yesterday for a month."""
     item = db.session.scalar(select(Campaign).where(Campaign.slug == "antifraud-winter-2026"))
     item.starts_on, item.ends_on = today() - timedelta(days=1), today() + timedelta(days=30)

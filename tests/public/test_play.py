@@ -222,7 +222,7 @@ def test_the_results_page_points_to_the_modules_for_the_questions_missed(client,
         assert f'href="/m/{slug}"' in html
 
 
-def test_a_module_ends_with_practice_questions_played_the_same_way(client, bundled_content):
+def test_a_module_ends_with_practice_questions_played_the_same_way(client, public_content):
     html = client.get("/m/fake-police").get_data(as_text=True)
     assert "怎么办" in html and "危险信号" in html
     csrf = page_token(client, "/m/fake-police")
