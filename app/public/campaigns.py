@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.content.i18n import fill_traditional
-from app.content.models import PublicModule, PublicModuleVersion, Quiz
+from app.content.models import PublicModule, PublicModuleVersion, Question, Quiz
 from app.core import audit
 from app.core.exceptions import CodedError
 from app.extensions import db
@@ -126,10 +126,30 @@ def active_tracks(campaign: Campaign) -> list[CampaignTrack]:
     return [t for t in campaign.tracks if t.position < RETIRED]
 
 
+def track_modules(tracks: list[CampaignTrack], limit: int = 4) -> dict[int, list[PublicModule]]:
+    """For each track, the published modules its question pool teaches most often (what its people meet)."""
+    version_of = {t.quiz.current_version_id: t.id for t in tracks if t.quiz.current_version_id}
+    if not version_of:
+        return {}
+    rows = db.session.execute(
+        select(Question.quiz_version_id, Question.module, func.count())
+        .where(Question.quiz_version_id.in_(version_of), Question.module.is_not(None))
+        .group_by(Question.quiz_version_id, Question.module)
+    ).all()
+    modules = {m.slug: m for m in db.session.scalars(
+        select(PublicModule).where(PublicModule.slug.in_({r[1] for r in rows}), PublicModule.published.is_(True))
+        .options(selectinload(PublicModule.current_version)))}
+    ranked: dict[int, list[tuple[int, str]]] = {}
+    for version_id, slug, count in rows:
+        if slug in modules:
+            ranked.setdefault(version_of[version_id], []).append((-count, slug))
+    return {track_id: [modules[slug] for _count, slug in sorted(items)[:limit]] for track_id, items in ranked.items()}
+
+
 def published_campaign(slug: str) -> Campaign | None:
     return db.session.scalar(
         select(Campaign).where(Campaign.slug == slug, Campaign.published.is_(True))
-        .options(selectinload(Campaign.tracks),
+        .options(selectinload(Campaign.tracks).selectinload(CampaignTrack.quiz),
                  selectinload(Campaign.modules).selectinload(CampaignModule.module)
                  .selectinload(PublicModule.current_version))
     )

@@ -115,6 +115,7 @@ def campaign(slug: str):
         "public/campaign.html", campaign=campaign, phase=campaign.phase(day), form=form, tracks=tracks,
         plays_left=max(campaign.attempts_per_day - used, 0), best=services.best_today(key, campaign, day),
         modules=[item.module for item in campaign.modules if item.module.published], credit=credit,
+        track_modules=campaigns.track_modules(tracks),
     )
 
 

@@ -282,3 +282,13 @@ def test_public_pages_stay_light_for_slow_phones(app, client, campaign):
         assert len(response.data) + static < 200 * 1024, path
         html = response.get_data(as_text=True)
         assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html  # no CDN
+
+
+def test_each_track_names_the_modules_its_people_meet(client, campaign):
+    html = client.get(f"/c/{campaign.slug}").get_data(as_text=True)
+    blocks = html.split('class="track-option"')[1:]
+    assert len(blocks) == 4
+    elderly = next(b for b in blocks if 'value="elderly"' in b)
+    student = next(b for b in blocks if 'value="student"' in b)
+    assert "先读一读：" in elderly and 'href="/m/elderly-scam"' in elderly
+    assert 'href="/m/elderly-scam"' not in student
