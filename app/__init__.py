@@ -117,11 +117,11 @@ def _register_cli(app: Flask) -> None:
     from app.assignments.reminders_cli import reminders_cli
     from app.auth.cli import users_cli
     from app.content.cli import content_cli
-    from app.core.cli import translate_cli
+    from app.core.cli import translate_cli, uploads_cli
     from app.org.cli import demo_cli
     from app.org.roster_cli import roster_cli
     from app.quizzes.cli import exams_cli
 
     for group in (users_cli, content_cli, demo_cli, translate_cli, roster_cli, requirements_cli, reminders_cli,
-                  exams_cli):
+                  exams_cli, uploads_cli):
         app.cli.add_command(group)

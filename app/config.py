@@ -38,6 +38,10 @@ class DefaultConfig:
     # is a brisk player; a whole family behind one router can still play side by side)
     PUBLIC_PLAY_RATE_LIMIT = "20 per minute"
     PUBLIC_ANSWER_RATE_LIMIT = "120 per minute"
+    # per client address and day, on top of each player's daily cap (a household or office shares an address)
+    PUBLIC_PLAYS_PER_ADDRESS_PER_DAY = "300 per day"
+    # an answer sooner than this after the previous one (or the start) keeps the play off the leaderboards
+    PUBLIC_MIN_SECONDS_PER_QUESTION = 2.0
     # sign-in throttling: failures in a row without delay, per (account, client address) and per
     # client address; each further failure doubles the wait (1 s, 2 s, 4 s… up to 15 minutes)
     LOGIN_ACCOUNT_FREE_FAILURES = 5
@@ -55,6 +59,11 @@ class DefaultConfig:
     TRUSTED_PROXIES = 0
     # the largest request body accepted (uploads); larger ones get a friendly 413 page
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # an uploaded workbook is refused before it is unpacked when its zip directory promises more
+    # parts, more bytes or a tighter packing than these (zip bombs)
+    UPLOAD_MAX_PARTS = 1000
+    UPLOAD_MAX_UNPACKED_MB = 256
+    UPLOAD_MAX_RATIO = 200
     SMTP_HOST = ""
     SMTP_PORT = 25
     SMTP_STARTTLS = False

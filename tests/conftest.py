@@ -56,6 +56,8 @@ def _test_config(url: str) -> dict:
         "SERVER_NAME": None,
         # lessons can be marked read at once (tests/security/test_assessment.py turns the minimum on)
         "LESSON_MIN_READ_CHARS_PER_MINUTE": 0,
+        # tests answer public quizzes at machine speed (tests/security/test_public_and_files.py sets it)
+        "PUBLIC_MIN_SECONDS_PER_QUESTION": 0,
     }
 
 

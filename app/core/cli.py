@@ -6,11 +6,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from app.config import PROJECT_ROOT
+from app.core.uploads import sweep_all
 
 translate_cli = AppGroup("translate", help="Interface translations (zh_Hans, zh_Hant, en).")
+uploads_cli = AppGroup("uploads", help="Uploaded files waiting between preview and apply.")
+
+
+@uploads_cli.command("sweep")
+def sweep():
+    """Delete uploads that were previewed but not applied within a day (run daily from cron)."""
+    removed = sweep_all(Path(current_app.instance_path) / "uploads")
+    click.echo(f"{removed} unapplied upload(s) older than a day deleted")
 CATALOGS = PROJECT_ROOT / "app" / "translations"
 POT = PROJECT_ROOT / "messages.pot"
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from app.core.exceptions import CodedError
 from app.core.text import EMAIL_RE
+from app.core.uploads import ZipLimits, check_zip_package
 
 EMPLOYEE_COLUMNS = {
     "employee_no": ("工号", "员工编号", "employee number", "employee_no", "employee no"),
@@ -101,10 +102,13 @@ class RosterFileError(CodedError):
     """The file cannot be read at all (wrong format, no header, too large); ``code`` says which."""
 
 
-def read(filename: str, content: bytes) -> Roster:
-    """Parse a roster file; CSV holds employees (or org units), XLSX may hold both sheets."""
+def read(filename: str, content: bytes, limits: ZipLimits = ZipLimits()) -> Roster:
+    """Parse a roster file; CSV holds employees (or org units), XLSX may hold both sheets.
+
+    A workbook is checked against ``limits`` before it is unpacked (UploadRefused)."""
     lower = filename.lower()
     if lower.endswith(".xlsx"):
+        check_zip_package(content, limits)
         sheets = _xlsx_sheets(content)
     elif lower.endswith(".csv"):
         sheets = [("", _csv_rows(content))]

@@ -10,17 +10,24 @@ from flask_login import current_user
 
 from app.auth.decorators import role_required
 from app.auth.models import Role
+from app.core.messages import refusal_message
+from app.core.uploads import UploadRefused, UploadStore, ZipLimits
 from app.extensions import db
 from app.org import roster, roster_services, templates
 from app.org.forms import RosterApplyForm, RosterUploadForm
 from app.org.services import hr_scope_of, limit_below_root
-from app.org.uploads import UploadStore
 
 bp = Blueprint("roster", __name__, url_prefix="/hr/roster")
 
 
 def _store() -> UploadStore:
     return UploadStore(Path(current_app.instance_path) / "uploads" / "roster")
+
+
+def _limits() -> ZipLimits:
+    config = current_app.config
+    return ZipLimits(config["UPLOAD_MAX_PARTS"], config["UPLOAD_MAX_UNPACKED_MB"] * 1024 * 1024,
+                     config["UPLOAD_MAX_RATIO"])
 
 
 def _scope():
@@ -67,7 +74,10 @@ def upload():
         upload = form.file.data
         content = upload.read()
         try:
-            parsed = roster.read(upload.filename or "", content)
+            parsed = roster.read(upload.filename or "", content, _limits())
+        except UploadRefused as error:
+            form.file.errors.append(refusal_message(error))
+            return render_template("org/roster_upload.html", form=form, scope=scope), 400
         except roster.RosterFileError as error:
             form.file.errors.append({
                 "unsupported_type": _("Only .xlsx and .csv files can be imported."),
@@ -96,7 +106,7 @@ def apply():
         flash(_("That upload has expired. Please upload the file again."), "warning")
         return redirect(url_for(".upload"))
     content, filename = stored
-    roster_plan = roster_services.plan(roster.read(filename, content), scope)
+    roster_plan = roster_services.plan(roster.read(filename, content, _limits()), scope)
     if roster_plan.errors:
         return _render_preview(form, roster_plan, form.token.data, filename), 400
     counts = roster_services.apply(roster_plan, actor=current_user, filename=filename)

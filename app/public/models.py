@@ -103,6 +103,8 @@ class PublicPlay(db.Model):
     __table_args__ = (
         Index("ix_public_plays_campaign_day", "campaign_id", "day"),
         Index("ix_public_plays_player", "player_key", "campaign_id", "day"),
+        # the daily cap holds in the database: two parallel starts cannot take the same number
+        UniqueConstraint("player_key", "campaign_id", "day", "seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,6 +119,10 @@ class PublicPlay(db.Model):
     region: Mapped[str | None] = mapped_column(String(20))
     day: Mapped[date] = mapped_column(Date)
     counts: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the play's number for this player, campaign and day (1 … the daily cap); None for module practice
+    seq: Mapped[int | None] = mapped_column(Integer)
+    # False when answers came faster than anyone reads a question: scored, but kept off the boards
+    plausible: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     # [[question id, [option keys in shown order], kind, answer key], ...]: never sent to players
     drawn: Mapped[list] = mapped_column(JSON)
     question_count: Mapped[int] = mapped_column(Integer)

@@ -143,6 +143,7 @@ def branch_entry(slug: str, code: str):
 
 @bp.post("/c/<slug>/play")
 @limiter.limit(lambda: current_app.config["PUBLIC_PLAY_RATE_LIMIT"])
+@limiter.limit(lambda: current_app.config["PUBLIC_PLAYS_PER_ADDRESS_PER_DAY"])
 def start(slug: str):
     campaign = _campaign_or_404(slug)
     tracks = campaigns.active_tracks(campaign)
@@ -284,6 +285,7 @@ def submit(token: str, position: int):
         return render_template("public/refused.html", play=play, message=play_messages()["not_drawn"]), 400
     try:
         services.answer(play, position, int(shown), request.form.getlist("choice"), player_key=player_key())
+        services.finish_if_complete(play.id, min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"])
     except PlayError as error:
         if error.code == "not_drawn":
             return render_template("public/refused.html", play=play, message=play_messages()[error.code]), 400
@@ -313,9 +315,6 @@ def result(token: str):
     missing = services.next_position(play, answered)
     if missing is not None:
         return redirect(url_for("public.question", token=token, position=missing))
-    if play.finished_at is None:
-        services.finish(play, answered)
-        db.session.commit()
     missed, to_read = services.missed_and_modules(play, answered)
     context = _play_context(play)
     return render_template(

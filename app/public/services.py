@@ -64,18 +64,24 @@ def start_campaign_play(campaign: Campaign, track: CampaignTrack, *, player_key:
     phase = campaign.phase(today)
     if phase == "upcoming":
         raise PlayError("upcoming")
-    if plays_today(player_key, campaign, today) >= campaign.attempts_per_day:
-        raise PlayError("cap_reached", cap=campaign.attempts_per_day)
     version = track.quiz.current_version
     rng = rng or random.SystemRandom()
     questions = list(version.questions)
-    chosen = rng.sample(questions, min(campaign.questions_per_play, len(questions)))
-    play = _new_play(player_key, version, chosen, rng, today)
-    play.campaign_id, play.track_id, play.org_unit_id = campaign.id, track.id, org_unit_id
-    play.nickname, play.region, play.counts = nickname, region, phase == "running"
-    db.session.add(play)
-    db.session.flush()
-    return play
+    for _attempt in range(campaign.attempts_per_day + 1):
+        used = plays_today(player_key, campaign, today)
+        if used >= campaign.attempts_per_day:
+            raise PlayError("cap_reached", cap=campaign.attempts_per_day)
+        chosen = rng.sample(questions, min(campaign.questions_per_play, len(questions)))
+        play = _new_play(player_key, version, chosen, rng, today)
+        play.campaign_id, play.track_id, play.org_unit_id, play.seq = campaign.id, track.id, org_unit_id, used + 1
+        play.nickname, play.region, play.counts = nickname, region, phase == "running"
+        try:
+            with db.session.begin_nested():
+                db.session.add(play)
+            return play
+        except IntegrityError:  # a parallel start took this number first: count again
+            continue
+    raise PlayError("cap_reached", cap=campaign.attempts_per_day)
 
 
 def start_module_practice(module: PublicModule, *, player_key: str, today: date,
@@ -188,15 +194,37 @@ def next_position(play: PublicPlay, answered: dict[int, PublicAnswer]) -> int | 
     return None
 
 
-def finish(play: PublicPlay, answered: dict[int, PublicAnswer]) -> PublicPlay:
-    """Score the play once all its questions are answered (idempotent); the caller commits."""
+def finish(play: PublicPlay, answered: dict[int, PublicAnswer], *, min_seconds: float = 2.0) -> PublicPlay:
+    """Score the play once all its questions are answered (idempotent); the caller commits.
+
+    A play with an answer that came less than ``min_seconds`` after the one before it (or after
+    the start) is scored but marked implausible: nobody reads a question that fast, so it stays
+    off the leaderboards.
+    """
     if play.finished_at is not None or next_position(play, answered) is not None:
         return play
-    last = max(as_utc(a.answered_at) for a in answered.values())
+    times = sorted(as_utc(a.answered_at) for a in answered.values())
+    last = times[-1]
     play.points = round(sum(a.points for a in answered.values()), 4)
     play.percent = round(play.points * 100 / play.question_count, 2) if play.question_count else 0.0
     play.seconds = max(int((last - as_utc(play.started_at)).total_seconds()), 1)
     play.finished_at = last
+    gaps = [(later - earlier).total_seconds() for earlier, later in zip([as_utc(play.started_at), *times], times, strict=False)]
+    play.plausible = min(gaps, default=min_seconds) >= min_seconds
+    return play
+
+
+def finish_if_complete(play_id: int, *, min_seconds: float = 2.0) -> PublicPlay | None:
+    """After an answer: score the play when its last question has been answered (commits)."""
+    count, answered_count = db.session.execute(
+        select(PublicPlay.question_count, select(func.count()).where(PublicAnswer.play_id == play_id).scalar_subquery())
+        .where(PublicPlay.id == play_id, PublicPlay.finished_at.is_(None))
+    ).first() or (None, None)
+    if count is None or answered_count < count:
+        return None
+    play = db.session.get(PublicPlay, play_id)
+    finish(play, answers_of(play), min_seconds=min_seconds)
+    db.session.commit()
     return play
 
 
@@ -226,7 +254,7 @@ def leaderboard(campaign: Campaign, *, day: date | None = None, limit: int = 20,
                 player_key: str | None = None) -> tuple[list[BoardRow], BoardRow | None]:
     """Each player's best counted play (highest score, then fastest), the top ``limit``, and the
     asking player's own row even when outside the top."""
-    filters = [PublicPlay.campaign_id == campaign.id, PublicPlay.counts.is_(True),
+    filters = [PublicPlay.campaign_id == campaign.id, PublicPlay.counts.is_(True), PublicPlay.plausible.is_(True),
                PublicPlay.finished_at.is_not(None)]
     if day is not None:
         filters.append(PublicPlay.day == day)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from app.content.i18n import pick
@@ -44,12 +45,10 @@ def campaign_workbook(campaign: Campaign, locale: str) -> bytes:
     bold = Font(bold=True)
 
     def sheet(title: str, header: list):
-        ws = book.create_sheet(title)
-        from openpyxl.cell import WriteOnlyCell
-
+        ws = _TextSafeSheet(book.create_sheet(title))
         cells = []
         for text in header:
-            cell = WriteOnlyCell(ws, value=text)
+            cell = WriteOnlyCell(ws.sheet, value=text)
             cell.font = bold
             cells.append(cell)
         ws.append(cells)
@@ -78,6 +77,24 @@ def campaign_workbook(campaign: Campaign, locale: str) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+class _TextSafeSheet:
+    """A write-only sheet whose text cells are always text: openpyxl would store a string starting
+    with "=" (a unit name such as =HYPERLINK(…) from a roster) as a formula."""
+
+    def __init__(self, sheet):
+        self.sheet = sheet
+
+    def append(self, values) -> None:
+        self.sheet.append([self._cell(v) for v in values])
+
+    def _cell(self, value):
+        if isinstance(value, str) and value.startswith("="):
+            cell = WriteOnlyCell(self.sheet, value=value)
+            cell.data_type = "s"
+            return cell
+        return value
 
 
 def _unit_rows(ws, campaign: Campaign, parent, depth: int = 0) -> None:

@@ -131,6 +131,17 @@ def _round(value) -> float | None:
     return None if value is None else round(float(value), 1)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A CSV cell that Excel and WPS show as text, never run as a formula (OWASP's rule: a text
+    starting with = + - @ tab or carriage return gets a leading apostrophe)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[bytes]:
     """CSV bytes in chunks as rows arrive, with a BOM so that Excel opens the Chinese text correctly."""
     buffer = io.StringIO()
@@ -138,7 +149,7 @@ def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[bytes]:
     buffer.write("\ufeff")
     writer.writerow(header)
     for index, row in enumerate(rows, 1):
-        writer.writerow(row)  # the csv module writes None as an empty field
+        writer.writerow([inert(value) for value in row])  # the csv module writes None as an empty field
         if index % 1000 == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Blueprint,
     Response,
@@ -41,6 +43,9 @@ def _scope() -> OrgUnit:
     return scope
 
 
+PERIOD_RE = re.compile(r"^(once|\d{4})$")  # a requirement period: a year, or "once"
+
+
 def _unit_and_period(scope: OrgUnit) -> tuple[OrgUnit, str, list[str]]:
     """The unit asked for (404 outside the scope) and the period (default: the newest)."""
     unit = scope
@@ -51,6 +56,8 @@ def _unit_and_period(scope: OrgUnit) -> tuple[OrgUnit, str, list[str]]:
     periods = queries.periods(scope)
     period = request.args.get("period") or (str(utcnow().year) if str(utcnow().year) in periods else
                                            (periods[0] if periods else str(utcnow().year)))
+    if not PERIOD_RE.match(period):
+        abort(400)
     return unit, period, periods
 
 

@@ -1,0 +1,104 @@
+"""Uploaded files between preview and apply (in instance/uploads/), and the checks a spreadsheet
+passes before any parser sees it. Pure Python: no Flask."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import secrets
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.core.exceptions import CodedError
+
+TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
+DAY = 24 * 3600
+
+
+class UploadRefused(CodedError):
+    """A file refused before parsing: ``not_a_workbook``, ``too_many_parts``, ``too_large_unpacked`` or
+    ``compression_ratio`` (a zip bomb)."""
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """What an Office file (a zip package) may unpack to. Real rosters and question banks stay far below."""
+
+    members: int = 1000
+    unpacked_bytes: int = 256 * 1024 * 1024
+    ratio: int = 200  # spreadsheet XML packs about 10–30 : 1; zip bombs pack 1000 : 1
+
+
+def check_zip_package(content: bytes, limits: ZipLimits = ZipLimits()) -> None:
+    """Refuse an XLSX-like package whose directory promises too many parts, too many bytes or a
+    compression no real workbook reaches — read from the zip directory only, before anything is inflated."""
+    try:
+        members = zipfile.ZipFile(io.BytesIO(content)).infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise UploadRefused("not_a_workbook") from exc
+    if len(members) > limits.members:
+        raise UploadRefused("too_many_parts", count=len(members), limit=limits.members)
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > limits.unpacked_bytes:
+        raise UploadRefused("too_large_unpacked", size=unpacked, limit=limits.unpacked_bytes)
+    for member in members:
+        if member.file_size > 1024 * 1024 and member.file_size > limits.ratio * max(member.compress_size, 1):
+            raise UploadRefused("compression_ratio", part=member.filename)
+
+
+class UploadStore:
+    """A folder of uploaded files, each with a small JSON note of who uploaded it and its name.
+
+    Files previewed but never applied are deleted after a day (at every upload, and by
+    ``flask uploads sweep``)."""
+
+    def __init__(self, root: Path, max_age: int = DAY) -> None:
+        """``root`` is one feature's folder under instance/uploads/."""
+        self.root = root
+        self.max_age = max_age
+
+    def save(self, content: bytes, filename: str, user_id: int) -> str:
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.sweep()
+        token = secrets.token_hex(16)
+        (self.root / f"{token}.bin").write_bytes(content)
+        (self.root / f"{token}.json").write_text(json.dumps({"filename": filename, "user_id": user_id}))
+        return token
+
+    def load(self, token: str, user_id: int) -> tuple[bytes, str] | None:
+        if not TOKEN_RE.match(token or ""):
+            return None
+        note = self.root / f"{token}.json"
+        if not note.exists():
+            return None
+        meta = json.loads(note.read_text())
+        if meta["user_id"] != user_id:
+            return None
+        return (self.root / f"{token}.bin").read_bytes(), meta["filename"]
+
+    def discard(self, token: str) -> None:
+        for suffix in (".bin", ".json"):
+            (self.root / f"{token}{suffix}").unlink(missing_ok=True)
+
+    def sweep(self, now: float | None = None) -> int:
+        """Delete the files older than ``max_age``; return how many uploads went."""
+        if not self.root.exists():
+            return 0
+        cutoff = (now or time.time()) - self.max_age
+        removed = 0
+        for path in self.root.glob("*.bin"):
+            if path.stat().st_mtime < cutoff:
+                self.discard(path.stem)
+                removed += 1
+        return removed
+
+
+
+def sweep_all(uploads_root: Path, max_age: int = DAY, now: float | None = None) -> int:
+    """Sweep every feature's folder under instance/uploads/; return how many uploads went."""
+    if not uploads_root.exists():
+        return 0
+    return sum(UploadStore(folder, max_age).sweep(now) for folder in uploads_root.iterdir() if folder.is_dir())
