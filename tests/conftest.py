@@ -6,12 +6,14 @@ from __future__ import annotations
 import os
 import re
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.auth.models import Role
@@ -100,6 +102,17 @@ def _empty_tables() -> None:
                 conn.execute(text(f"UPDATE {table} SET current_version_id = NULL"))
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the test app on a free loopback port for the duration of one test."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ SPEC = {
         "/completions": {"get": {
             "summary": "Requirement records (one per employee, course and period) with their status",
             "parameters": [
-                {"name": "period", "in": "query", "schema": {"type": "string"}, "description": "A year, e.g. 2026, or 'once'"},
+                {"name": "period", "in": "query", "schema": {"type": "string", "pattern": "^(once|[0-9]{4})$"},
+                 "description": "A year, e.g. 2026, or 'once'"},
                 {"name": "course", "in": "query", "schema": {"type": "string"}, "description": "Course id (folder name)"},
                 {"name": "org", "in": "query", "schema": {"type": "string"}, "description": "Org unit code: its subtree"},
                 {"name": "updated_since", "in": "query", "schema": {"type": "string", "format": "date-time"}},
@@ -39,7 +40,7 @@ SPEC = {
             "summary": "Figures of an org unit's subtree and of each child unit",
             "parameters": [
                 {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
-                {"name": "period", "in": "query", "schema": {"type": "string"}},
+                {"name": "period", "in": "query", "schema": {"type": "string", "pattern": "^(once|[0-9]{4})$"}},
             ],
             "responses": {
                 "200": {"description": "Summary", "content": {"application/json": {"schema": {
@@ -48,7 +49,7 @@ SPEC = {
                                    "period": {"type": "string"}, **_FIGURES,
                                    "children": {"type": "array", "items": {"type": "object", "properties": {
                                        "org_unit": {"type": "string"}, "name": {"type": "string"}, **_FIGURES}}}}}}}},
-                "401": _ERROR, "404": _ERROR, "429": _ERROR,
+                "400": _ERROR, "401": _ERROR, "404": _ERROR, "429": _ERROR,
             },
         }},
     },
@@ -57,7 +58,10 @@ SPEC = {
         "schemas": {
             "Error": {"type": "object", "properties": {"error": {"type": "string"}, "message": {"type": "string"}}},
             "Completion": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "employee_no": {"type": "string"}, "name": {"type": "string"},
+                "id": {"type": "integer"},
+                "employee_no": {"type": ["string", "null"],
+                                "description": "null for an account without an employee number (staff made by hand)"},
+                "name": {"type": "string"},
                 "org_unit": {"type": ["string", "null"]}, "position": {"type": "string"}, "course": {"type": "string"},
                 "period": {"type": "string"}, "window_start": {"type": "string", "format": "date"},
                 "due_date": {"type": "string", "format": "date"},

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, g, jsonify, request
 
 from app.api import services
 from app.api.openapi import SPEC
+from app.assignments.rules import is_period
 from app.core.time import utcnow
 from app.extensions import csrf, db, limiter
 from app.org.models import OrgUnit
@@ -17,6 +18,7 @@ from app.reports import queries
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # no cookies here: every call carries its bearer token
 MAX_LIMIT = 1000
+DEFAULT_LIMIT = 500
 
 
 def _error(status: int, code: str, message: str):
@@ -46,28 +48,50 @@ def _unit(code: str | None) -> OrgUnit | None:
     return unit
 
 
+def _arg(name: str, max_length: int = 100) -> str | None:
+    """One query parameter: given once at most, of a sane length (else 400)."""
+    values = request.args.getlist(name)
+    if len(values) > 1:
+        _error(400, f"bad_{name}", f"{name} may be given once.")
+    if values and len(values[0]) > max_length:
+        _error(400, f"bad_{name}", f"{name} is longer than {max_length} characters.")
+    return values[0] if values else None
+
+
+def _period() -> str | None:
+    period = _arg("period")
+    if period is not None and not is_period(period):
+        _error(400, "bad_period", "period must be a year such as 2026, or 'once'.")
+    return period
+
+
 @bp.get("/completions")
 @limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])
 def completions():
     """Requirement records with their status, filtered by period, course, org unit and update time."""
-    try:
-        limit = min(max(int(request.args.get("limit", 500)), 1), MAX_LIMIT)
-    except ValueError:
-        _error(400, "bad_limit", "limit must be a whole number from 1 to 1000.")
+    raw_limit = _arg("limit", 10)
+    if raw_limit is None:
+        limit = DEFAULT_LIMIT
+    elif raw_limit.isdigit() and 1 <= int(raw_limit) <= MAX_LIMIT:
+        limit = int(raw_limit)
+    else:
+        _error(400, "bad_limit", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
     after_id = 0
-    if cursor := request.args.get("cursor"):
+    if cursor := _arg("cursor"):
         after_id = services.decode_cursor(cursor)
         if after_id is None:
             _error(400, "bad_cursor", "cursor is not one this API returned.")
     updated_since = None
-    if raw := request.args.get("updated_since"):
+    if raw := _arg("updated_since", 40):
         try:
             updated_since = datetime.fromisoformat(raw.replace("Z", "+00:00"))
         except ValueError:
             _error(400, "bad_updated_since", "updated_since must be an ISO 8601 time, e.g. 2026-11-01T00:00:00Z.")
+        if updated_since.tzinfo is None:
+            updated_since = updated_since.replace(tzinfo=UTC)
     items, next_cursor = services.completions_page(
-        g.api_scope, period=request.args.get("period"), course=request.args.get("course"),
-        org=_unit(request.args.get("org")), updated_since=updated_since, after_id=after_id, limit=limit,
+        g.api_scope, period=_period(), course=_arg("course"),
+        org=_unit(_arg("org")), updated_since=updated_since, after_id=after_id, limit=limit,
         today=utcnow().date(),
     )
     return jsonify(items=items, next_cursor=next_cursor)
@@ -78,7 +102,7 @@ def completions():
 def org_summary(code: str):
     """Completion figures of a unit's subtree and of each child unit, for a period."""
     unit = _unit(code)
-    period = request.args.get("period") or str(utcnow().year)
+    period = _period() or str(utcnow().year)
     today = utcnow().date()
 
     def figures(f):

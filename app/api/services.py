@@ -60,12 +60,21 @@ def encode_cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(f"r{last_id}".encode()).decode().rstrip("=")
 
 
+MAX_ID = 2**53  # ids the database and every JSON client handle exactly
+
+
 def decode_cursor(cursor: str) -> int | None:
+    """The last id a cursor stands for, or None when it is not one this API wrote."""
+    if len(cursor) > 40:
+        return None
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
     except (ValueError, UnicodeDecodeError):
         return None
-    return int(raw[1:]) if raw.startswith("r") and raw[1:].isdigit() else None
+    if not raw.startswith("r") or not raw[1:].isdigit() or len(raw) > 17:
+        return None
+    last_id = int(raw[1:])
+    return last_id if last_id < MAX_ID else None
 
 
 def completions_page(scope: OrgUnit, *, period: str | None, course: str | None, org: OrgUnit | None,

@@ -10,6 +10,7 @@ A rule says when a requirement's window opens and when it is due:
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -17,6 +18,12 @@ from app.core.exceptions import CodedError
 
 KINDS = ("fixed", "window", "relative")
 CYCLES = ("once", "annual")
+PERIOD_RE = re.compile(r"^(once|\d{4})$")  # a requirement period: "once", or the year of an annual cycle
+
+
+def is_period(text: str | None) -> bool:
+    """True for a period label a requirement can carry ("once", "2026")."""
+    return bool(text) and bool(PERIOD_RE.match(text))
 
 
 

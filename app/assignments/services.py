@@ -71,8 +71,10 @@ def deactivate_assignment(assignment: Assignment, *, actor: User, today: date) -
 
 
 def audience_filter(assignment: Assignment):
-    """WHERE clause selecting the users an assignment applies to (active employees in the audience)."""
-    clauses = [User.active.is_(True), User.org_unit_id.is_not(None),
+    """WHERE clause selecting the users an assignment applies to: active employees of the roster (an
+    employee number, an org unit) in the audience. Accounts made by hand without an employee number
+    (HR, content and admin staff) may learn, but are never required to."""
+    clauses = [User.active.is_(True), User.org_unit_id.is_not(None), User.employee_no.is_not(None),
                User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.EMPLOYEE))]
     if assignment.audience_org is not None:
         clauses.append(OrgUnit.path.like(assignment.audience_org.path + "%"))

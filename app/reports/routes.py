@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import (
     Blueprint,
     Response,
@@ -19,6 +17,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.assignments.rules import is_period
 from app.auth.decorators import role_required
 from app.auth.models import Role
 from app.core import audit
@@ -43,9 +42,6 @@ def _scope() -> OrgUnit:
     return scope
 
 
-PERIOD_RE = re.compile(r"^(once|\d{4})$")  # a requirement period: a year, or "once"
-
-
 def _unit_and_period(scope: OrgUnit) -> tuple[OrgUnit, str, list[str]]:
     """The unit asked for (404 outside the scope) and the period (default: the newest)."""
     unit = scope
@@ -56,7 +52,7 @@ def _unit_and_period(scope: OrgUnit) -> tuple[OrgUnit, str, list[str]]:
     periods = queries.periods(scope)
     period = request.args.get("period") or (str(utcnow().year) if str(utcnow().year) in periods else
                                            (periods[0] if periods else str(utcnow().year)))
-    if not PERIOD_RE.match(period):
+    if not is_period(period):
         abort(400)
     return unit, period, periods
 

@@ -1,0 +1,38 @@
+"""Rate limits that hold across workers: gunicorn with 4 processes sharing a real Redis."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+
+from tests.servers import gunicorn, redis_server
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _post_logins(base: str, count: int) -> list[int]:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    token = CSRF.search(opener.open(f"{base}/login").read().decode()).group(1)
+    codes = []
+    for n in range(count):
+        body = urllib.parse.urlencode({"username": f"nobody{n}", "password": "wrong-password-x",
+                                       "csrf_token": token}).encode()
+        try:
+            codes.append(opener.open(f"{base}/login", data=body).status)
+        except urllib.error.HTTPError as error:
+            codes.append(error.code)
+    return codes
+
+
+def test_thirty_sign_ins_from_one_address_across_four_workers_let_exactly_the_limit_through(database_url, tmp_path):
+    with redis_server(tmp_path) as redis_url, gunicorn({
+        "DATABASE_URL": database_url, "SECRET_KEY": "shared-by-all-workers", "REDIS_URL": redis_url,
+        "FLASK_LOGIN_RATE_LIMIT": "10 per minute", "FLASK_PASSWORD_HASH_TIME_COST": "1",
+        "FLASK_PASSWORD_HASH_MEMORY_KIB": "1024",
+    }, tmp_path, workers=4) as base:
+        codes = _post_logins(base, 30)
+    assert codes.count(401) == 10 and codes.count(429) == 20, codes
