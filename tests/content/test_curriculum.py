@@ -121,3 +121,22 @@ def test_picking_the_longest_option_gives_no_edge(slug):
     single_hits, singles, multiple_hits, multiples = _longest_is_key(questions)
     assert single_hits <= 0.3 * singles, f"the longest option is the key in {single_hits} of {singles}"
     assert multiple_hits <= multiples / 3, f"the longest options are the key in {multiple_hits} of {multiples}"
+
+
+@pytest.mark.parametrize("slug", sorted(BUNDLE.scenarios))
+def test_a_role_play_is_not_passed_by_always_taking_the_longest_or_shortest_reply(slug):
+    from app.quizzes import scenario as engine
+
+    spec = BUNDLE.scenarios[slug]
+    graph = engine.graph_from_data(spec.data)
+    reached = engine.replay(graph, spec.best_path)
+    best = engine.BestPath(spec.best_path, reached.scores, reached.current)
+    for sign in (1, -1):  # -1: longest first
+        current, path = graph.start, []
+        while not graph.is_ending(current) and len(path) < 200:
+            choices = spec.data["nodes"][current]["choices"]
+            index = min(range(len(choices)), key=lambda i: sign * len(choices[i]["text"]["zh_Hans"]))
+            path.append(index)
+            current = choices[index]["next"]
+        position = engine.replay(graph, path)
+        assert not (position.finished and engine.grade(graph, position, best).passed), (slug, sign)
