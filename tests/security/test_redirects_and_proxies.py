@@ -9,6 +9,7 @@ import pytest
 from app import create_app
 from app.auth.models import Role
 from app.core.redirects import local_path
+from app.extensions import db
 from tests.conftest import IsolatedClient, _test_config, csrf_token, login
 
 BYPASSES = [
@@ -67,6 +68,8 @@ def _post_logins(app, addresses):
             token = csrf_token(client)
             codes.append(client.post("/login", data={"username": "nobody", "password": "x" * 12, "csrf_token": token},
                                      headers={"X-Forwarded-For": address}).status_code)
+        db.session.remove()
+        db.engine.dispose()  # this app's own pool: close its connections now, not at garbage collection
     return codes
 
 
