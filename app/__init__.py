@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from app import config as settings
+from app.core.time import set_business_zone
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -55,6 +56,7 @@ def _finish_config(app: Flask) -> None:
     )
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.load_or_create_secret_key(app.instance_path)
+    set_business_zone(app.config["BUSINESS_TZ"])
 
 
 def _init_extensions(app: Flask) -> None:

@@ -19,6 +19,9 @@ class DefaultConfig:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_RECORD_QUERIES = False
     BABEL_DEFAULT_LOCALE = "zh_Hans"
+    # the bank's time zone: every rule's "today" (due, overdue, on time, periods, reminders) and every
+    # date and time shown, printed and exported (stored times are UTC)
+    BUSINESS_TZ = "Asia/Shanghai"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = LANGUAGES
     CONTENT_ROOT = str(PROJECT_ROOT)
@@ -94,6 +97,7 @@ def apply_environment(config: dict) -> None:
         "TRUSTED_PROXIES": "TRUSTED_PROXIES",
         "MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
         "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+        "BUSINESS_TZ": "BUSINESS_TZ",
     }
     for env_name, key in plain.items():
         value = os.environ.get(env_name)

@@ -120,6 +120,7 @@ def _values() -> dict[str, list]:
         "reports.employee": [{"employee_no": employee.employee_no}, {"employee_no": "nope"}],
         "reports.exports": [{}, {"period": "once"}],
         "roster.template": [{"ext": "xlsx"}, {"ext": "csv"}, {"ext": "exe"}],
+        "roster.preview": [{"token": "0" * 32}, {"token": "x", "section": "nope", "page": "-3"}],
         "core.verify": [{"code": completion.certificate_code if completion else "XB-0000"}, {"code": "XB-NOPE"}],
         "core.verify_lookup": [{}, {"code": "xb-0000-0000-0000"}, {"code": "<script>"}],
     }

@@ -18,7 +18,7 @@ from app.content.models import PublicModule, Quiz
 from app.core import audit
 from app.core.charts import bar_chart, line_chart
 from app.core.templating import current_locale
-from app.core.time import local_now
+from app.core.time import business_today
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.public import analytics, attribution, campaigns
@@ -42,7 +42,7 @@ def _errors() -> dict[str, str]:
 
 
 def _today():
-    return local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]).date()
+    return business_today()
 
 
 def _campaign_or_404(campaign_id: int) -> Campaign:

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 from app.api import services
 from app.api.openapi import SPEC
 from app.assignments.rules import is_period
-from app.core.time import utcnow
+from app.core.time import business_today
 from app.extensions import csrf, db, limiter
 from app.org.models import OrgUnit
 from app.org.services import hr_scope_of
@@ -92,7 +92,7 @@ def completions():
     items, next_cursor = services.completions_page(
         g.api_scope, period=_period(), course=_arg("course"),
         org=_unit(_arg("org")), updated_since=updated_since, after_id=after_id, limit=limit,
-        today=utcnow().date(),
+        today=business_today(),
     )
     return jsonify(items=items, next_cursor=next_cursor)
 
@@ -102,8 +102,8 @@ def completions():
 def org_summary(code: str):
     """Completion figures of a unit's subtree and of each child unit, for a period."""
     unit = _unit(code)
-    period = _period() or str(utcnow().year)
-    today = utcnow().date()
+    period = _period() or str(business_today().year)
+    today = business_today()
 
     def figures(f):
         return {"required": f.required, "completed": f.completed, "completed_on_time": f.on_time,

@@ -8,7 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from app.assignments.services import sync_all
-from app.core.time import utcnow
+from app.core.time import business_today
 from app.extensions import db
 
 requirements_cli = AppGroup("requirements", help="Mandatory-training requirements.")
@@ -19,7 +19,7 @@ requirements_cli = AppGroup("requirements", help="Mandatory-training requirement
               help="Pretend it is this day (YYYY-MM-DD); default: today.")
 def sync(today):
     """Bring every active assignment's requirements up to date."""
-    day: date = today.date() if today else utcnow().date()
+    day: date = today.date() if today else business_today()
     report = sync_all(day)
     db.session.commit()
     click.echo(f"{day}: {report.created} created, {report.withdrawn} withdrawn, "

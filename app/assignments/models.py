@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.assignments.rules import DueRule
+from app.assignments.rules import DueRule, Status
 from app.auth.models import User
 from app.content.models import Course
 from app.core.time import utcnow
@@ -91,6 +91,8 @@ class Requirement(db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the business day of completed_at (BUSINESS_TZ): what "on time" compares with the due date
+    completed_on: Mapped[date | None] = mapped_column(Date)
     completion_id: Mapped[int | None] = mapped_column(ForeignKey("completions.id"))
     score: Mapped[float | None] = mapped_column(Float)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -137,15 +139,32 @@ class RequirementDay(db.Model):
     completed: Mapped[int] = mapped_column(Integer, default=0)
 
 
+def done_on_time(columns=None):
+    """SQL: completed no later than the due date (rules.status's completed_on_time), by business day."""
+    r = columns if columns is not None else Requirement.__table__.c
+    return and_(r.completed_on.is_not(None), r.completed_on <= r.due_date)
+
+
+def done_late(columns=None):
+    """SQL: completed after the due date (rules.status's completed_late)."""
+    r = columns if columns is not None else Requirement.__table__.c
+    return and_(r.completed_on.is_not(None), r.completed_on > r.due_date)
+
+
+def overdue(today: date, columns=None):
+    """SQL: not completed and the due date is past (rules.status's overdue)."""
+    r = columns if columns is not None else Requirement.__table__.c
+    return and_(r.completed_on.is_(None), r.due_date < today)
+
+
 def status_expression(today: date):
-    """The requirement status as SQL, for aggregates (same rule as rules.status)."""
-    completed_day = db.func.date(Requirement.completed_at)
+    """The requirement status as SQL, for lists and exports: rules.status, case by case (tested against it)."""
     return case(
-        (and_(Requirement.completed_at.is_not(None), completed_day <= Requirement.due_date), "completed_on_time"),
-        (Requirement.completed_at.is_not(None), "completed_late"),
-        (Requirement.due_date < today, "overdue"),
-        (Requirement.started_at.is_not(None), "in_progress"),
-        else_="not_started",
+        (done_on_time(), Status.COMPLETED_ON_TIME.value),
+        (done_late(), Status.COMPLETED_LATE.value),
+        (overdue(today), Status.OVERDUE.value),
+        (Requirement.started_at.is_not(None), Status.IN_PROGRESS.value),
+        else_=Status.NOT_STARTED.value,
     )
 
 

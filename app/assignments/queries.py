@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
-from app.assignments.models import Assignment, Requirement
+from app.assignments.models import Assignment, Requirement, overdue
 from app.extensions import db
 from app.org.models import OrgUnit
 
@@ -27,7 +27,7 @@ def assignment_figures(scope: OrgUnit | None, today: date) -> list[AssignmentRow
             Requirement.assignment_id.label("assignment_id"),
             func.count().label("required"),
             func.count(Requirement.completed_at).label("completed"),
-            func.sum(case((and_(Requirement.completed_at.is_(None), Requirement.due_date < today), 1), else_=0))
+            func.sum(case((overdue(today), 1), else_=0))
             .label("overdue"),
         )
         .where(Requirement.active.is_(True))

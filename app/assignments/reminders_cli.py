@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.assignments.reminders import Mailer, send_reminders
-from app.core.time import utcnow
+from app.core.time import business_today
 from app.extensions import db
 
 reminders_cli = AppGroup("reminders", help="Reminder emails.")
@@ -20,7 +20,7 @@ def send(days: int, today):
     """Email employees with requirements due soon or overdue, and their HR users a digest."""
     if not current_app.config.get("SMTP_HOST"):
         raise click.ClickException("SMTP_HOST is not set: no mail server to send through")
-    day = today.date() if today else utcnow().date()
+    day = today.date() if today else business_today()
     try:
         employees, hr_users = send_reminders(Mailer.from_config(current_app.config), day, days,
                                              current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"))

@@ -16,7 +16,7 @@ from app.assignments.models import Assignment
 from app.auth.decorators import role_required
 from app.auth.models import Role
 from app.core.forms import ConfirmForm
-from app.core.time import utcnow
+from app.core.time import business_today
 from app.extensions import db
 from app.learning.services import published_courses
 from app.org.models import OrgUnit
@@ -75,7 +75,7 @@ def index():
         positions = [p for p in re.split(r"[,，、\s]+", form.positions.data or "") if p]
         try:
             services.create_assignment(course, audience=audience, positions=positions, rule=_rule(form),
-                                       actor=current_user, scope=scope, today=utcnow().date())
+                                       actor=current_user, scope=scope, today=business_today())
         except services.AssignmentError as error:
             db.session.rollback()
             field_name, message = RULE_ERRORS.get(error.code, ("audience", lambda: _("Outside your scope.")))
@@ -84,7 +84,7 @@ def index():
             db.session.commit()
             flash(_("Assignment created; the requirements are in place."), "success")
             return redirect(url_for(".index"))
-    rows = queries.assignment_figures(scope, utcnow().date())
+    rows = queries.assignment_figures(scope, business_today())
     return render_template("assignments/index.html", form=form, rows=rows, scope=scope,
                            confirm=ConfirmForm()), 400 if form.errors else 200
 
@@ -100,7 +100,7 @@ def deactivate(assignment_id: int):
     if assignment is None or (scope is not None and (
             assignment.audience_org is None or not assignment.audience_org.is_within(scope))):
         abort(404)
-    services.deactivate_assignment(assignment, actor=current_user, today=utcnow().date())
+    services.deactivate_assignment(assignment, actor=current_user, today=business_today())
     db.session.commit()
     flash(_("Assignment stopped."), "info")
     return redirect(url_for(".index"))

@@ -10,6 +10,7 @@ A rule says when a requirement's window opens and when it is due:
 from __future__ import annotations
 
 import calendar
+import enum
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -94,10 +95,22 @@ def period_for(rule: DueRule, today: date, joined: date | None = None) -> Period
     return Period(str(year), _on(year, sm, sd), _on(year, em, ed))
 
 
-def status(due_date: date, completed_on: date | None, started: bool, today: date) -> str:
-    """not_started, in_progress, completed_on_time, completed_late or overdue."""
+class Status(enum.StrEnum):
+    """Where one requirement stands."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED_ON_TIME = "completed_on_time"
+    COMPLETED_LATE = "completed_late"
+    OVERDUE = "overdue"
+
+
+def status(due_date: date, completed_on: date | None, started: bool, today: date) -> Status:
+    """The one rule: completed on or before the due date (business days) is on time, after it late; not
+    completed after the due date is overdue. SQL (assignments.models) and the totals triggers follow it
+    and are tested against it."""
     if completed_on is not None:
-        return "completed_on_time" if completed_on <= due_date else "completed_late"
+        return Status.COMPLETED_ON_TIME if completed_on <= due_date else Status.COMPLETED_LATE
     if today > due_date:
-        return "overdue"
-    return "in_progress" if started else "not_started"
+        return Status.OVERDUE
+    return Status.IN_PROGRESS if started else Status.NOT_STARTED

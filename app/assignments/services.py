@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
 
 from app.assignments import rules
 from app.assignments.models import Assignment, Requirement
 from app.auth.models import Role, User, UserRole
 from app.content.models import Course
-from app.core import audit
+from app.core import audit, signals
 from app.core.exceptions import CodedError
-from app.core.time import utcnow
+from app.core.time import business_date, utcnow
 from app.extensions import db
 from app.learning.models import Completion, Enrollment
 from app.org.models import OrgUnit
@@ -136,6 +136,12 @@ def sync_assignment(assignment: Assignment, today: date) -> SyncReport:
     return SyncReport(created, withdrawn, restored, moved)
 
 
+@signals.roster_applied.connect
+def _follow_roster(_sender, *, today: date) -> None:
+    """People who joined, moved or left get the right requirements in the import's own transaction."""
+    sync_all(today)
+
+
 def sync_all(today: date) -> SyncReport:
     """Bring every active assignment up to date (after a roster import, and daily for new cycles)."""
     totals = [0, 0, 0, 0]
@@ -151,7 +157,7 @@ def _credit_existing_completions(course_id: int, period: str) -> None:
     earned = (
         select(Completion.id)
         .where(Completion.user_id == Requirement.user_id, Completion.course_id == Requirement.course_id,
-               or_(Requirement.period == "once", func.date(Completion.completed_at) >= Requirement.window_start))
+               or_(Requirement.period == "once", Completion.completed_on >= Requirement.window_start))
         .order_by(Completion.completed_at)
         .limit(1)
         .scalar_subquery()
@@ -166,8 +172,9 @@ def _credit_existing_completions(course_id: int, period: str) -> None:
 
 
 def record_completion(requirement: Requirement, completion: Completion) -> None:
-    """Mark the requirement completed by ``completion`` (its date decides on time or late)."""
+    """Mark the requirement completed by ``completion`` (its business day decides on time or late)."""
     requirement.completed_at = completion.completed_at
+    requirement.completed_on = business_date(completion.completed_at)
     requirement.completion_id = completion.id
     requirement.score = completion.percent
     requirement.started_at = requirement.started_at or completion.completed_at
@@ -175,7 +182,7 @@ def record_completion(requirement: Requirement, completion: Completion) -> None:
 
 def on_course_completed(completion: Completion) -> None:
     """Credit the learner's open requirements for this course whose window the completion falls in."""
-    completed_day = completion.completed_at.date() if isinstance(completion.completed_at, datetime) else None
+    completed_day = completion.completed_on or business_date(completion.completed_at)
     for requirement in db.session.scalars(
         select(Requirement).where(Requirement.user_id == completion.user_id,
                                   Requirement.course_id == completion.course_id,

@@ -46,5 +46,5 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    """Every bank branch in scope works on China Standard Time."""
-    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+    """Dates and times are shown in the bank's business time zone (BUSINESS_TZ)."""
+    return current_app.config["BUSINESS_TZ"]

@@ -69,19 +69,41 @@ class UploadStore:
         return token
 
     def load(self, token: str, user_id: int) -> tuple[bytes, str] | None:
-        if not TOKEN_RE.match(token or ""):
-            return None
-        note = self.root / f"{token}.json"
-        if not note.exists():
-            return None
-        meta = json.loads(note.read_text())
-        if meta["user_id"] != user_id:
+        """The file and its name, for the user who uploaded it only."""
+        meta = self.note(token, user_id)
+        if meta is None:
             return None
         return (self.root / f"{token}.bin").read_bytes(), meta["filename"]
 
+    def note(self, token: str, user_id: int) -> dict | None:
+        """The upload's note (filename, options…), for the user who uploaded it only."""
+        if not TOKEN_RE.match(token or ""):
+            return None
+        path = self.root / f"{token}.json"
+        if not path.exists():
+            return None
+        meta = json.loads(path.read_text())
+        return meta if meta.get("user_id") == user_id else None
+
+    def update_note(self, token: str, **fields) -> None:
+        path = self.root / f"{token}.json"
+        meta = json.loads(path.read_text())
+        meta.update(fields)
+        path.write_text(json.dumps(meta))
+
+    def write_extra(self, token: str, name: str, data: dict) -> None:
+        """Keep something derived from the upload beside it (e.g. the preview to page through)."""
+        (self.root / f"{token}.{name}.json").write_text(json.dumps(data, ensure_ascii=False, default=str))
+
+    def read_extra(self, token: str, name: str) -> dict | None:
+        if not TOKEN_RE.match(token or "") or not re.match(r"^[a-z]+$", name):
+            return None
+        path = self.root / f"{token}.{name}.json"
+        return json.loads(path.read_text()) if path.exists() else None
+
     def discard(self, token: str) -> None:
-        for suffix in (".bin", ".json"):
-            (self.root / f"{token}{suffix}").unlink(missing_ok=True)
+        for path in self.root.glob(f"{token}.*"):
+            path.unlink(missing_ok=True)
 
     def sweep(self, now: float | None = None) -> int:
         """Delete the files older than ``max_age``; return how many uploads went."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
+    Date,
     DateTime,
     Enum,
     Float,
@@ -80,6 +81,8 @@ class Completion(db.Model):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     course_version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"))
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the business day of completed_at (BUSINESS_TZ): the date a certificate and every export show
+    completed_on: Mapped[date | None] = mapped_column(Date)
     percent: Mapped[float] = mapped_column(Float)
     certificate_code: Mapped[str] = mapped_column(String(32), unique=True)
 

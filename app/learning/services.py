@@ -19,7 +19,7 @@ from app.assignments.models import Requirement
 from app.auth.models import User
 from app.content.models import Course, CourseScenario, CourseVersion, Lesson, ScenarioVersion
 from app.core.exceptions import CodedError
-from app.core.time import as_utc, utcnow
+from app.core.time import business_date, business_today, utcnow
 from app.extensions import db
 from app.learning.models import Completion, Enrollment, EnrollmentStatus, LessonProgress
 
@@ -51,8 +51,7 @@ class CourseRow:
         r = self.requirement
         if r is None:
             return None
-        completed = as_utc(r.completed_at).date() if r.completed_at else None
-        return rules.status(r.due_date, completed, self.enrollment is not None, self.today)
+        return rules.status(r.due_date, r.completed_on, self.enrollment is not None, self.today)
 
     def sort_key(self):
         order = {"overdue": 0, "in_progress": 1, "not_started": 1}
@@ -97,7 +96,7 @@ def dashboard(user: User, today: date | None = None) -> list[CourseRow]:
 
     Overdue courses come first, then those due soonest, then the rest.
     """
-    today = today or utcnow().date()
+    today = today or business_today()
     courses = published_courses()
     requirements = {}
     for requirement in assignments.requirements_of(user.id):  # due first: keep the most pressing per course
@@ -272,7 +271,8 @@ def complete_if_done(enrollment: Enrollment, now=None) -> Completion | None:
     now = now or utcnow()
     completion = Completion(
         enrollment_id=enrollment.id, user_id=enrollment.user_id, course_id=enrollment.course_id,
-        course_version_id=enrollment.course_version_id, completed_at=now, percent=enrollment.best_percent or 0,
+        course_version_id=enrollment.course_version_id, completed_at=now, completed_on=business_date(now),
+        percent=enrollment.best_percent or 0,
         certificate_code=new_certificate_code(),
     )
     db.session.add(completion)

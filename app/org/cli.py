@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.core.time import business_today
 from app.extensions import db
 from app.org import demo
 
@@ -27,10 +28,9 @@ def seed():
         accounts_file.write_text(demo.format_logins(logins), encoding="utf-8")
         accounts_file.chmod(0o600)
         click.echo("Demo organisation created.")
-    from app.core.time import local_now
     from app.public.demo import seed_plays
 
-    added = seed_plays(local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]).date())
+    added = seed_plays(business_today())
     if added:
         click.echo(f"{added} demo public quiz plays added to the running campaigns.")
     if accounts_file.exists():

@@ -9,9 +9,10 @@ from wtforms import HiddenField
 
 
 class RosterUploadForm(FlaskForm):
-    file = FileField(_l("Roster file (XLSX or CSV)"), validators=[
+    file = FileField(_l("Roster file (Excel or CSV)"), validators=[
         FileRequired(message=_l("Choose the roster file exported from the HR system.")),
-        FileAllowed(["xlsx", "csv"], message=_l("Only .xlsx and .csv files can be imported.")),
+        FileAllowed(["xlsx", "xls", "et", "csv", "txt", "tsv"],
+                    message=_l("Only Excel workbooks (.xlsx, .xls, .et) and CSV or tab-separated text can be imported.")),
     ])
 
 

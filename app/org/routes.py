@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.auth.decorators import role_required
 from app.auth.models import Role
 from app.core.messages import refusal_message
+from app.core.time import business_today
 from app.core.uploads import UploadRefused, UploadStore, ZipLimits
 from app.extensions import db
-from app.org import roster, roster_services, templates
+from app.org import messages, roster, roster_services, templates
 from app.org.forms import RosterApplyForm, RosterUploadForm
 from app.org.services import hr_scope_of, limit_below_root
 
@@ -38,59 +39,73 @@ def _scope():
     return limit_below_root(scope)
 
 
-def reason_text(code: str) -> str:
-    """The message shown for a row problem."""
-    return {
-        "required": _("a value is required"),
-        "missing_column": _("this column is missing from the header row"),
-        "bad_employee_no": _("an employee number has only letters, digits, '-' and '_' (at most 32)"),
-        "duplicate_in_file": _("the same value appears on an earlier row of this file (letter case does not count)"),
-        "username_taken": _("this employee number is already the username of another account (a staff or "
-                            "administrator account); give the employee a different number or rename that account"),
-        "bad_date": _("not a date (use 2024-03-01)"),
-        "bad_email": _("not an email address"),
-        "bad_mobile": _("not a mainland mobile number (11 digits starting with 1)"),
-        "bad_status": _("status must be 在职 (active) or 离职 (left)"),
-        "bad_kind": _("type must be 总行, 分行, 支行 or 部门"),
-        "unknown_org": _("no org unit with this code exists or is created by this file"),
-        "out_of_scope": _("outside the part of the bank you are responsible for"),
-        "move_unsupported": _("moving an existing org unit to another parent is not done by import; ask an administrator"),
-    }.get(code, code)
+SECTIONS = ("errors", "new", "changed", "transferred", "leaving", "skipped", "new_units", "renamed_units")
+PAGE_SIZE = 100
 
 
-def _render_preview(form, roster_plan, token, filename):
-    errors = sorted(roster_plan.errors, key=lambda e: (e.sheet, e.row))
-    return render_template("org/roster_preview.html", plan=roster_plan, errors=errors, token=token,
-                           filename=filename, form=form, reason_text=reason_text)
+def _plan_and_keep(token: str, content: bytes, filename: str, scope, pad_to: int | None):
+    """Read and plan the stored upload; keep its preview beside it for paging."""
+    roster_plan = roster_services.plan(roster.read(filename, content, _limits()), scope, pad_to=pad_to)
+    _store().write_extra(token, "preview", roster_services.preview(roster_plan, filename))
+    return roster_plan
 
 
 @bp.route("", methods=["GET", "POST"])
 @role_required(Role.HR)
 def upload():
-    """Upload a roster file and see what importing it would change."""
+    """Upload a roster file; the preview lists what importing it would change."""
     scope = _scope()
     form = RosterUploadForm()
     if form.validate_on_submit():
         upload = form.file.data
-        content = upload.read()
+        content, filename = upload.read(), upload.filename or "roster"
         try:
-            parsed = roster.read(upload.filename or "", content, _limits())
+            parsed = roster.read(filename, content, _limits())
         except UploadRefused as error:
             form.file.errors.append(refusal_message(error))
-            return render_template("org/roster_upload.html", form=form, scope=scope), 400
         except roster.RosterFileError as error:
-            form.file.errors.append({
-                "unsupported_type": _("Only .xlsx and .csv files can be imported."),
-                "encoding": _("The CSV file is neither UTF-8 nor GB18030 text."),
-                "unreadable": _("This file cannot be read as an Excel workbook."),
-                "no_header": _("No header row with 工号 and 姓名 (employee number and name) was found."),
-                "too_many_rows": _("The file has too many rows."),
-            }[error.code])
-            return render_template("org/roster_upload.html", form=form, scope=scope), 400
-        roster_plan = roster_services.plan(parsed, scope)
-        token = _store().save(content, upload.filename or "roster", current_user.id)
-        return _render_preview(RosterApplyForm(token=token), roster_plan, token, upload.filename)
+            form.file.errors.append(messages.file_problem(error.code))
+        else:
+            token = _store().save(content, filename, current_user.id)
+            _store().write_extra(token, "preview", roster_services.preview(roster_services.plan(parsed, scope), filename))
+            return redirect(url_for(".preview", token=token))
     return render_template("org/roster_upload.html", form=form, scope=scope), 400 if form.errors else 200
+
+
+@bp.get("/preview/<token>")
+@role_required(Role.HR)
+def preview(token: str):
+    """What the upload would change, section by section and a page at a time; every bad row by cell."""
+    kept = _store().read_extra(token, "preview") if _store().note(token, current_user.id) else None
+    if kept is None:
+        flash(_("That upload has expired. Please upload the file again."), "warning")
+        return redirect(url_for(".upload"))
+    section = request.args.get("section") or ("errors" if kept["errors"] else "new")
+    if section not in SECTIONS:
+        abort(404)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows = kept[section]
+    return render_template(
+        "org/roster_preview.html", kept=kept, token=token, section=section, sections=SECTIONS, page=page,
+        pages=max((len(rows) - 1) // PAGE_SIZE + 1, 1), rows=rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE],
+        form=RosterApplyForm(token=token), messages=messages,
+        pad_to=_store().note(token, current_user.id).get("pad_to"),
+    )
+
+
+@bp.post("/pad")
+@role_required(Role.HR)
+def pad():
+    """Give back the leading zeros Excel dropped: pad the numeric employee numbers to N digits."""
+    scope = _scope()
+    form = RosterApplyForm()
+    width = request.form.get("width", type=int)
+    stored = _store().load(form.token.data, current_user.id) if form.validate_on_submit() else None
+    if stored is None or width is None or not 2 <= width <= 32:
+        abort(400)
+    _store().update_note(form.token.data, pad_to=width)
+    _plan_and_keep(form.token.data, *stored, scope, width)
+    return redirect(url_for(".preview", token=form.token.data))
 
 
 @bp.post("/apply")
@@ -106,14 +121,16 @@ def apply():
         flash(_("That upload has expired. Please upload the file again."), "warning")
         return redirect(url_for(".upload"))
     content, filename = stored
-    roster_plan = roster_services.plan(roster.read(filename, content, _limits()), scope)
+    roster_plan = _plan_and_keep(form.token.data, content, filename, scope,
+                                 _store().note(form.token.data, current_user.id).get("pad_to"))
     if roster_plan.errors:
-        return _render_preview(form, roster_plan, form.token.data, filename), 400
-    counts = roster_services.apply(roster_plan, actor=current_user, filename=filename)
+        flash(_("The data changed since the preview and some rows need fixing now; nothing was changed."), "warning")
+        return redirect(url_for(".preview", token=form.token.data))
+    counts = roster_services.apply(roster_plan, actor=current_user, filename=filename, today=business_today())
     db.session.commit()
     _store().discard(form.token.data)
-    flash(_("Roster imported: %(new)d new, %(changed)d changed, %(transferred)d transferred, %(leaving)d left.",
-            **counts), "success")
+    flash(_("Roster imported: %(new)d new, %(changed)d changed, %(transferred)d transferred, %(leaving)d left, "
+            "%(skipped)d skipped.", **counts), "success")
     return redirect(url_for(".upload"))
 
 

@@ -25,7 +25,7 @@ from app.content.models import Question
 from app.core.forms import ConfirmForm, VerifyForm
 from app.core.redirects import redirect_back
 from app.core.templating import current_locale
-from app.core.time import local_now
+from app.core.time import business_today
 from app.extensions import db, limiter
 from app.org.models import OrgUnit
 from app.public import attribution, campaigns, players, poster, services
@@ -61,7 +61,7 @@ def nickname_messages() -> dict[str, str]:
 
 
 def today():
-    return local_now(current_app.config["BABEL_DEFAULT_TIMEZONE"]).date()
+    return business_today()
 
 
 def player_key() -> str:

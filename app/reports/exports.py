@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import and_, case, func, select
 
-from app.assignments.models import Requirement, status_expression
+from app.assignments.models import Requirement, done_late, done_on_time, status_expression
 from app.auth.models import User
 from app.content.models import Course
 from app.extensions import db
@@ -64,9 +64,8 @@ def assessment_rows(unit: OrgUnit, period: str, formula: Formula, today: date) -
 
 def assessment_rows_with_paths(unit: OrgUnit, period: str, formula: Formula, today: date) -> Iterator[tuple[list, str]]:
     """Live assessment rows, each with the employee's org path (kept in snapshots for scoping)."""
-    done = Requirement.completed_at.is_not(None)
-    on_time = func.sum(case((and_(done, func.date(Requirement.completed_at) <= Requirement.due_date), 1), else_=0))
-    late = func.sum(case((and_(done, func.date(Requirement.completed_at) > Requirement.due_date), 1), else_=0))
+    on_time = func.sum(case((done_on_time(), 1), else_=0))
+    late = func.sum(case((done_late(), 1), else_=0))
     runs = select(ScenarioRun.user_id, func.avg(ScenarioRun.percent).label("avg")).where(
         ScenarioRun.status == RunStatus.FINISHED)
     if period.isdigit():

@@ -9,10 +9,10 @@ from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import selectinload
 
 from app.assignments import rules
-from app.assignments.models import Requirement, RequirementDay, RequirementTotal
+from app.assignments.models import Requirement, RequirementDay, RequirementTotal, done_on_time
+from app.assignments.models import overdue as overdue_rule
 from app.auth.models import User
 from app.content.models import Course
-from app.core.time import as_utc
 from app.extensions import db
 from app.learning.models import Completion, Enrollment
 from app.org.models import OrgUnit
@@ -40,12 +40,11 @@ class Figures:
 
 def _columns(today: date):
     """The figures over requirement rows (for one employee's rows, where there are few)."""
-    done = Requirement.completed_at.is_not(None)
     return (
         func.count(Requirement.id),
         func.count(Requirement.completed_at),
-        func.sum(case((and_(done, func.date(Requirement.completed_at) <= Requirement.due_date), 1), else_=0)),
-        func.sum(case((and_(~done, Requirement.due_date < today), 1), else_=0)),
+        func.sum(case((done_on_time(), 1), else_=0)),
+        func.sum(case((overdue_rule(today), 1), else_=0)),
         func.avg(Requirement.score),
     )
 
@@ -155,7 +154,7 @@ def overdue(unit: OrgUnit, period: str, today: date, limit: int = 500) -> list[O
         .join(User, Requirement.user_id == User.id)
         .outerjoin(OrgUnit, Requirement.org_unit_id == OrgUnit.id)
         .join(Course, Requirement.course_id == Course.id)
-        .where(_in(unit, period), Requirement.completed_at.is_(None), Requirement.due_date < today)
+        .where(_in(unit, period), overdue_rule(today))
         .order_by(Requirement.due_date, OrgUnit.code, User.employee_no)
         .limit(limit)
     ).all()
@@ -186,8 +185,7 @@ def transcript(user: User, today: date) -> Transcript:
     )
     return Transcript(
         requirements=[
-            (r, rules.status(r.due_date, as_utc(r.completed_at).date() if r.completed_at else None,
-                             r.started_at is not None, today))
+            (r, rules.status(r.due_date, r.completed_on, r.started_at is not None, today))
             for r in requirements
         ],
         attempts=[(attempt, enrollment) for attempt, enrollment in db.session.execute(

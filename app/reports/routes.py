@@ -23,7 +23,7 @@ from app.auth.models import Role
 from app.core import audit
 from app.core.charts import bar_chart, line_chart
 from app.core.forms import ConfirmForm
-from app.core.time import utcnow
+from app.core.time import business_today
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.org.services import hr_scope_of
@@ -50,8 +50,8 @@ def _unit_and_period(scope: OrgUnit) -> tuple[OrgUnit, str, list[str]]:
         if unit is None or not unit.is_within(scope):
             abort(404)
     periods = queries.periods(scope)
-    period = request.args.get("period") or (str(utcnow().year) if str(utcnow().year) in periods else
-                                           (periods[0] if periods else str(utcnow().year)))
+    period = request.args.get("period") or (str(business_today().year) if str(business_today().year) in periods else
+                                           (periods[0] if periods else str(business_today().year)))
     if not is_period(period):
         abort(400)
     return unit, period, periods
@@ -71,7 +71,7 @@ def overview():
     """Completion, on-time rate, overdue and average score for a unit and period, with drill-down."""
     scope = _scope()
     unit, period, periods = _unit_and_period(scope)
-    today = utcnow().date()
+    today = business_today()
     children = queries.by_child_unit(unit, period, today)
     employees = queries.by_employee(unit, period, today) if not children or unit.kind == "sub_branch" else []
     chart = bar_chart([(f.label, f.completion_rate) for f in children], label=_("Completion rate by org unit")) \
@@ -92,7 +92,7 @@ def overdue():
     scope = _scope()
     unit, period, periods = _unit_and_period(scope)
     return render_template("reports/overdue.html", unit=unit, period=period, periods=periods,
-                           rows=queries.overdue(unit, period, utcnow().date()), trail=_trail(unit, scope))
+                           rows=queries.overdue(unit, period, business_today()), trail=_trail(unit, scope))
 
 
 @bp.get("/employees/<employee_no>")
@@ -103,7 +103,7 @@ def employee(employee_no: str):
     if user is None:
         abort(404)
     return render_template("reports/employee.html", person=user,
-                           transcript=queries.transcript(user, utcnow().date()))
+                           transcript=queries.transcript(user, business_today()))
 
 
 @bp.get("/exports")
@@ -128,7 +128,7 @@ def lock_period(period: str, action: str):
         abort(400)
     if action == "lock":
         count = periods.lock(period, root=scope, formula=Formula.from_config(current_app.config),
-                             actor=current_user, today=utcnow().date())
+                             actor=current_user, today=business_today())
         flash(_("Period %(period)s locked: the assessment figures of %(n)d employees are frozen.", period=period, n=count),
               "success")
     else:
@@ -151,7 +151,7 @@ def export(kind: str, fmt: str):
     lang = "en" if request.args.get("lang") == "en" else "zh"
     audit.record(f"export.{kind}", actor=current_user, target=unit.code, period=period, format=fmt)
     db.session.commit()
-    today = utcnow().date()
+    today = business_today()
     if kind == "assessment":
         header = exporting.ASSESSMENT_HEADERS[lang]
         rows = periods.assessment_rows(unit, period, Formula.from_config(current_app.config), today)

@@ -65,7 +65,7 @@ def test_csv_in_gb18030_with_english_headers():
 def _upload(client, content: bytes, name="roster.xlsx"):
     token = csrf_token(client, "/hr/roster")
     return client.post("/hr/roster", data={"csrf_token": token, "file": (io.BytesIO(content), name)},
-                       content_type="multipart/form-data")
+                       content_type="multipart/form-data", follow_redirects=True)
 
 
 def _apply(client, page: str):
@@ -108,7 +108,7 @@ def test_a_file_with_bad_rows_changes_nothing_and_cannot_be_applied(client, make
     rows = [GOOD[0], ["E90003", "孙三", "NOPE", "柜员", None, None, "2021-01-01", "在职"],
             ["E90004", "李四", "BJ01", "柜员", None, "99", "2021-01-01", "在职"]]
     page = _upload(client, xlsx(rows)).get_data(as_text=True)
-    errors = re.findall(r'<tr class="roster-error"><td>[^<]*</td><td class="num">(\d+)</td><td>([^<]*)</td>', page)
+    errors = re.findall(r'<tr class="roster-error"><td>[^<]*</td><td class="num">(\d+)</td><td>[A-Z]+ · ([^<]*)</td>', page)
     assert errors == [("3", "机构代码"), ("4", "手机")]
     assert 'action="/hr/roster/apply"' not in page
     users_before = db.session.scalar(select(func.count()).select_from(User))
@@ -146,13 +146,14 @@ def test_templates_download_and_read_back(client, make_user, org):
 def test_cli_import_checks_then_applies(runner, org, tmp_path):
     path = tmp_path / "roster.xlsx"
     path.write_bytes(xlsx(GOOD))
-    dry = runner.invoke(args=["roster", "import", str(path)])
-    assert dry.exit_code == 0 and "new: 2" in dry.output
+    english = {"XIAOBAO_LANG": "en"}
+    dry = runner.invoke(args=["roster", "import", str(path)], env=english)
+    assert dry.exit_code == 0 and "2 new" in dry.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 0
-    applied = runner.invoke(args=["roster", "import", str(path), "--yes"])
+    applied = runner.invoke(args=["roster", "import", str(path), "--yes"], env=english)
     assert applied.exit_code == 0, applied.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 2
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(xlsx([["E1", "", "BJ01", "柜员", None, None, "2020-01-01", "在职"]]))
-    result = runner.invoke(args=["roster", "import", str(bad), "--yes"])
-    assert result.exit_code != 0 and "row 2, column 姓名: required" in result.output
+    result = runner.invoke(args=["roster", "import", str(bad), "--yes"], env=english)
+    assert result.exit_code != 0 and "row 2, column B (姓名): a value is required" in result.output

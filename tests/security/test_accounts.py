@@ -177,7 +177,7 @@ def _upload_roster(client, rows):
 
     token = csrf_token(client, "/hr/roster")
     return client.post("/hr/roster", data={"csrf_token": token, "file": (__import__("io").BytesIO(xlsx(rows)), "r.xlsx")},
-                       content_type="multipart/form-data")
+                       content_type="multipart/form-data", follow_redirects=True)
 
 
 def test_a_roster_with_one_number_in_two_cases_is_a_located_error(client, make_user):

@@ -110,7 +110,7 @@ def _hr_with_formula_names(client, make_user):
             'E70002,+SUM(1),BJ01,@柜员,2023-05-06,在职\n')  # text a person typed, not formulas
     token = csrf_token(client, "/hr/roster")
     preview = client.post("/hr/roster", data={"csrf_token": token, "file": (io.BytesIO(text.encode()), "r.csv")},
-                          content_type="multipart/form-data").get_data(as_text=True)
+                          content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     apply_token = __import__("re").search(r'name="token"[^>]*value="([0-9a-f]{32})"', preview).group(1)
     client.post("/hr/roster/apply", data={"csrf_token": token, "token": apply_token})
 

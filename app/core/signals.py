@@ -1,0 +1,11 @@
+"""Events one feature announces and others follow, without importing each other (blinker, as Flask
+and indico use it). Receivers connect in their own package; senders pass plain arguments."""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+roster_applied = _signals.signal("roster-applied", doc="""A roster import changed who works where.
+Keyword: ``today`` (the business date). Sent inside the import's transaction.""")
