@@ -14,7 +14,7 @@ from app.assignments.models import Requirement, status_expression
 from app.auth.models import Role, User
 from app.content.models import Course
 from app.core import audit
-from app.core.time import as_utc, utcnow
+from app.core.time import business_time, utcnow
 from app.extensions import db
 from app.org.models import OrgUnit
 
@@ -101,8 +101,9 @@ def completions_page(scope: OrgUnit, *, period: str | None, course: str | None, 
         "id": r.id, "employee_no": number, "name": name, "org_unit": code, "position": r.position,
         "course": slug, "period": r.period, "window_start": r.window_start.isoformat(), "due_date": r.due_date.isoformat(),
         "status": status, "active": r.active,
-        "completed_at": as_utc(r.completed_at).isoformat() if r.completed_at else None, "score": r.score,
-        "updated_at": as_utc(r.updated_at).isoformat() if r.updated_at else None,
+        "completed_at": business_time(r.completed_at).isoformat() if r.completed_at else None,
+        "completed_on": r.completed_on.isoformat() if r.completed_on else None, "score": r.score,
+        "updated_at": business_time(r.updated_at).isoformat() if r.updated_at else None,
     } for r, number, name, slug, code, status in rows[:limit]]
     next_cursor = encode_cursor(items[-1]["id"]) if len(rows) > limit else None
     return items, next_cursor

@@ -17,7 +17,8 @@ from sqlalchemy import and_, case, func, select
 
 from app.assignments.models import Requirement, done_late, done_on_time, status_expression
 from app.auth.models import User
-from app.content.models import Course
+from app.content.models import Course, CourseVersion
+from app.core.time import business_time
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.quizzes.models import RunStatus, ScenarioRun
@@ -35,6 +36,7 @@ REQUIREMENT_HEADERS = {
     "en": ["Employee number", "Name", "Org path", "Position", "Course", "Period", "Window opens", "Due date",
            "Status", "Completed at", "Score"],
 }
+PERIOD_NAMES = {"zh": {"once": "一次性"}, "en": {"once": "one-time"}}
 STATUS_NAMES = {
     "zh": {"not_started": "未开始", "in_progress": "学习中", "completed_on_time": "按时完成",
            "completed_late": "逾期完成", "overdue": "已逾期"},
@@ -104,7 +106,7 @@ def requirement_rows(unit: OrgUnit, period: str, today: date, lang: str = "zh") 
         .where(_scope(unit, period))
         .order_by(Requirement.org_path, User.employee_no, Course.slug)
     )
-    names, titles, statuses = _unit_names(), _course_titles(), STATUS_NAMES[lang]
+    names, titles, statuses, periods = _unit_names(), _course_titles(lang), STATUS_NAMES[lang], PERIOD_NAMES[lang]
     path_names: dict[str, str] = {}  # a few hundred org paths behind a million rows: name each one once
     # Core execution (no ORM entities here): rows stream in batches without per-row ORM bookkeeping
     for row in db.session.connection().execute(query.execution_options(yield_per=BATCH)):
@@ -112,16 +114,14 @@ def requirement_rows(unit: OrgUnit, period: str, today: date, lang: str = "zh") 
         org = path_names.get(path)
         if org is None:
             org = path_names[path] = org_path_names(path, names)
-        yield [number, name, org, position, titles.get(slug, slug), row_period,
-               start.isoformat(), due.isoformat(), statuses[state],
-               str(completed)[:16] if completed else "",  # "YYYY-MM-DD HH:MM", as strftime, at a third of the cost
+        yield [number, name, org, position, titles.get(slug, slug), periods.get(row_period, row_period),
+               start, due, statuses[state], business_time(completed) if completed else None,
                None if score is None else round(float(score), 1)]
 
 
-def _course_titles() -> dict[str, str]:
-    from app.content.models import CourseVersion
-
-    return {slug: title.get("zh_Hans", slug) for slug, title in db.session.execute(
+def _course_titles(lang: str = "zh") -> dict[str, str]:
+    locale = "en" if lang == "en" else "zh_Hans"
+    return {slug: title.get(locale) or title.get("zh_Hans", slug) for slug, title in db.session.execute(
         select(Course.slug, CourseVersion.title).join(CourseVersion, Course.current_version_id == CourseVersion.id)
     )}
 
@@ -134,8 +134,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def inert(value):
-    """A CSV cell that Excel and WPS show as text, never run as a formula (OWASP's rule: a text
-    starting with = + - @ tab or carriage return gets a leading apostrophe)."""
+    """A CSV cell: dates as ISO 8601 (times with their offset, e.g. 2026-12-05T01:30:00+08:00), and
+    text that Excel and WPS show as text, never run as a formula (OWASP's rule: a text starting
+    with = + - @ tab or carriage return gets a leading apostrophe)."""
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -199,17 +204,31 @@ _XLSX_PARTS = {
     "xl/styles.xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+        '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm"/></numFmts>'
         '<fonts count="1"><font><sz val="11"/><name val="Calibri"/></font></fonts>'
         '<fills count="2"><fill><patternFill patternType="none"/></fill>'
         '<fill><patternFill patternType="gray125"/></fill></fills>'
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-        '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+        '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
+        '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>'
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
         '</styleSheet>'),
 }
 _XML_TEXT = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;",
              **{c: None for c in (*range(0, 9), 11, 12, *range(14, 32))}}  # XML 1.0 forbids these controls
+
+
+EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system (which counts a 29 February 1900)
+
+
+def _serial(moment: datetime) -> float:
+    """An Excel date-time serial of the wall-clock time ``moment`` shows (its offset is dropped)."""
+    wall = moment.replace(tzinfo=None)
+    days = (wall.date() - EXCEL_EPOCH).days
+    return round(days + (wall.hour * 3600 + wall.minute * 60 + wall.second) / 86400, 6)
 
 
 def _column_letters(count: int) -> list[str]:
@@ -269,6 +288,10 @@ def xlsx_stream(header: list[str], rows: Iterable[list], sheet: str) -> Iterator
                                      f'{value.translate(_XML_TEXT)}</t></is></c>')
                     elif isinstance(value, bool):
                         cells.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
+                    elif isinstance(value, datetime):  # a real date-time cell, on the wall clock it carries
+                        cells.append(f'<c r="{letter}{number}" s="2"><v>{_serial(value)!r}</v></c>')
+                    elif isinstance(value, date):
+                        cells.append(f'<c r="{letter}{number}" s="1"><v>{(value - EXCEL_EPOCH).days}</v></c>')
                     elif isinstance(value, int | float):
                         cells.append(f'<c r="{letter}{number}"><v>{value!r}</v></c>')
                     else:
