@@ -71,7 +71,8 @@ class DefaultConfig:
     SMTP_PORT = 25
     SMTP_STARTTLS = False
     MAIL_FROM = "xiaobao@localhost"
-    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    # the address printed in posters, QR codes, emails and logins; unset: the address a request came to
+    PUBLIC_BASE_URL = ""
     # assessment score: weighted mean of completion points, exam average and role-play average
     ASSESSMENT_WEIGHTS = {"completion": 0.6, "exam": 0.3, "scenario": 0.1}
     ASSESSMENT_LATE_CREDIT = 0.5

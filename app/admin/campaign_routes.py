@@ -19,6 +19,7 @@ from app.core import audit
 from app.core.charts import bar_chart, line_chart
 from app.core.templating import current_locale
 from app.core.time import business_today
+from app.core.urls import public_base
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.public import analytics, attribution, campaigns
@@ -212,7 +213,7 @@ def links(campaign_id: int):
     """Every org unit's own signed campaign link and lobby poster, for branches to print and share."""
     campaign = _campaign_or_404(campaign_id)
     units = list(db.session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.path)))
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+    base = public_base()
     rows = []
     for unit in units:
         code = attribution.sign(current_app.secret_key, campaign.slug, unit.code)

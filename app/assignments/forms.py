@@ -6,7 +6,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 
@@ -33,6 +33,7 @@ class AssignmentForm(FlaskForm):
     positions = StringField(_l("Positions (optional, separated by commas)"),
                             render_kw={"placeholder": "柜员, 大堂经理"})
     cycle = SelectField(_l("Cycle"), choices=[SelectChoice("annual", _l("Every year (annual re-certification)")),
+                                              SelectChoice("semiannual", _l("Every half-year (due at the end of each half)")),
                                               SelectChoice("once", _l("Once"))])
     kind = SelectField(_l("Due rule"), choices=[
         SelectChoice("window", _l("A calendar window, e.g. 01-01 to 06-30")),
@@ -44,4 +45,5 @@ class AssignmentForm(FlaskForm):
     due_month_day = StringField(_l("Due every year on (MM-DD)"), validators=[_month_day_check])
     window_start = StringField(_l("Window opens (MM-DD)"), validators=[_month_day_check])
     window_end = StringField(_l("Window closes (MM-DD)"), validators=[_month_day_check])
+    confirm_overdue = HiddenField()
     days = IntegerField(_l("Days after joining"), validators=[Optional(), NumberRange(min=1, max=730)])

@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+import re
 import smtplib
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy import select
 
 from app.assignments.models import Reminder, Requirement
 from app.auth.models import Role, User, UserRole
 from app.content.i18n import pick
 from app.content.models import Course, CourseVersion
+from app.core import audit
 from app.extensions import db
 from app.org.models import OrgUnit
+
+URL_RE = re.compile(r"https?://[^\s<>\"']+")
 
 
 @dataclass(frozen=True)
@@ -73,10 +79,21 @@ def _already_sent(kind: str, today: date) -> set[int]:
 
 
 def _message(mailer: Mailer, to: User, subject: str, lines: list[str]) -> EmailMessage:
+    """A message mail systems accept: Date, Message-ID, a plain-text part and the same text as HTML."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = mailer.sender, to.email, subject
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    message["Message-ID"] = make_msgid(domain=mailer.sender.rpartition("@")[2] or "localhost")
     message.set_content("\n".join(lines))
+    paragraphs = "".join(f"<p>{_linked(line)}</p>" if line else "" for line in lines)
+    message.add_alternative(f"<!doctype html><html><body>{paragraphs}</body></html>", subtype="html")
     return message
+
+
+def _linked(line: str) -> str:
+    """A line as HTML: escaped, with its web address made a link."""
+    text = str(escape(line))
+    return URL_RE.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', text)
 
 
 def send_reminders(mailer: Mailer, today: date, days: int, base_url: str) -> tuple[int, int]:
@@ -91,19 +108,48 @@ def send_reminders(mailer: Mailer, today: date, days: int, base_url: str) -> tup
         user = dues[0].user
         if user_id in done or not user.email:
             continue
-        with force_locale(user.locale or "zh_Hans"):
-            lines = [_("Hello %(name)s,", name=user.name), "",
-                     _("These mandatory consumer-protection courses are due:")]
-            lines += [(_("OVERDUE") + " " if d.overdue else "") + _("%(course)s — due %(date)s", course=d.course_title,
-                                                                     date=d.due_date.isoformat()) for d in dues]
-            lines += ["", _("Open your courses: %(url)s", url=base_url.rstrip("/") + "/learn")]
-            messages.append(_message(mailer, user, _("Xiaobao Academy: courses due"), lines))
+        messages.append(_employee_message(mailer, user, dues, base_url))
         records.append(Reminder(user_id=user_id, kind="employee", sent_on=today, items=len(dues)))
     digests = _hr_digests(mailer, items, today, base_url)
     mailer.send(messages + [m for m, _record in digests])  # nothing is recorded unless the mail went out
     db.session.add_all(records + [record for _m, record in digests])
     db.session.flush()
     return len(records), len(digests)
+
+
+def _employee_message(mailer: Mailer, user: User, dues: list[Due], base_url: str) -> EmailMessage:
+    with force_locale(user.locale or "zh_Hans"):
+        lines = [_("Hello %(name)s,", name=user.name), "", _("These mandatory consumer-protection courses are due:")]
+        lines += [(_("OVERDUE") + " " if d.overdue else "") + _("%(course)s — due %(date)s", course=d.course_title,
+                                                                 date=d.due_date.isoformat()) for d in dues]
+        lines += ["", _("Open your courses: %(url)s", url=base_url.rstrip("/") + "/learn")]
+        return _message(mailer, user, _("Xiaobao Academy: courses due"), lines)
+
+
+@dataclass(frozen=True)
+class RemindResult:
+    sent: int
+    already_today: int
+    no_email: int
+
+
+def remind_now(mailer: Mailer, user_ids: list[int], today: date, base_url: str, *, actor: User) -> RemindResult:
+    """HR's "remind now": mail these people about what they have due or overdue, at most once a day each
+    (a morning reminder counts), and record it in the audit trail. The caller checks their scope."""
+    wanted = set(user_ids)
+    dues = [d for d in _due_items(today, 0) if d.user.id in wanted]
+    by_user: dict[int, list[Due]] = defaultdict(list)
+    for item in dues:
+        by_user[item.user.id].append(item)
+    done = _already_sent("employee", today)
+    ready = {uid: items for uid, items in by_user.items() if uid not in done and items[0].user.email}
+    mailer.send([_employee_message(mailer, items[0].user, items, base_url) for items in ready.values()])
+    db.session.add_all([Reminder(user_id=uid, kind="employee", sent_on=today, items=len(items))
+                        for uid, items in ready.items()])
+    audit.record("reminder.manual", actor=actor, target=f"{len(ready)} people", users=sorted(ready))
+    db.session.flush()
+    return RemindResult(len(ready), sum(1 for uid in by_user if uid in done),
+                        sum(1 for uid, items in by_user.items() if uid not in done and not items[0].user.email))
 
 
 def _hr_digests(mailer: Mailer, items: list[Due], today: date, base_url: str):
@@ -127,7 +173,7 @@ def _hr_digests(mailer: Mailer, items: list[Due], today: date, base_url: str):
             lines = [_("Hello %(name)s,", name=hr.name), "",
                      _("%(overdue)d overdue and %(soon)d due soon in your part of the bank:",
                        overdue=overdue, soon=len(mine) - overdue)]
-            lines += [f"{d.user.employee_no} {d.user.name} — {d.course_title} — {d.due_date.isoformat()}"
+            lines += [f"{d.user.employee_no or '—'} {d.user.name} — {d.course_title} — {d.due_date.isoformat()}"
                       + (" (" + _("OVERDUE") + ")" if d.overdue else "") for d in mine[:200]]
             if len(mine) > 200:
                 lines.append(_("…and %(n)d more: see the overdue list.", n=len(mine) - 200))

@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from app.assignments.reminders import Mailer, send_reminders
 from app.core.time import business_today
+from app.core.urls import public_base
 from app.extensions import db
 
 reminders_cli = AppGroup("reminders", help="Reminder emails.")
@@ -23,7 +24,7 @@ def send(days: int, today):
     day = today.date() if today else business_today()
     try:
         employees, hr_users = send_reminders(Mailer.from_config(current_app.config), day, days,
-                                             current_app.config.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"))
+                                             public_base())
     except OSError as error:  # the SMTP server refused or could not be reached: nothing is recorded
         db.session.rollback()
         raise click.ClickException(f"could not send mail: {error}") from None

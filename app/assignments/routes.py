@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from app.assignments import queries, rules, services
+from app.assignments import messages, queries, rules, services
 from app.assignments.forms import AssignmentForm, month_day
 from app.assignments.models import Assignment
 from app.auth.decorators import role_required
@@ -24,6 +24,16 @@ from app.org.services import hr_scope_of, limit_below_root
 
 bp = Blueprint("assignments", __name__, url_prefix="/hr/assignments")
 
+
+@bp.app_template_filter("period_name")
+def _period_name(period: str) -> str:
+    return messages.period_name(period)
+
+
+@bp.app_template_filter("cycle_name")
+def _cycle_name(cycle: str) -> str:
+    return messages.cycle_name(cycle)
+
 RULE_ERRORS = {
     "relative_needs_days_once": ("days", lambda: _("Give the number of days; this rule works with the 'once' cycle only.")),
     "fixed_needs_date": ("due_date", lambda: _("Give the due date.")),
@@ -31,6 +41,8 @@ RULE_ERRORS = {
     "window_needs_dates": ("window_start", lambda: _("Give the day the window opens and the day it closes.")),
     "window_reversed": ("window_end", lambda: _("The window closes before it opens.")),
     "unknown_rule": ("kind", lambda: _("Choose a due rule.")),
+    "semiannual_is_fixed": ("kind", lambda: _("A half-yearly cycle is due at the end of each half: choose 'By a fixed "
+                                              "date' (the date fields are not needed).")),
 }
 
 
@@ -73,9 +85,19 @@ def index():
         course = next(c for c in published_courses() if c.slug == form.course.data)
         audience = db.session.scalar(select(OrgUnit).where(OrgUnit.code == form.audience.data)) if form.audience.data else None
         positions = [p for p in re.split(r"[,，、\s]+", form.positions.data or "") if p]
+        today, rule = business_today(), _rule(form)
         try:
-            services.create_assignment(course, audience=audience, positions=positions, rule=_rule(form),
-                                       actor=current_user, scope=scope, today=business_today())
+            rule.check()
+            late = services.overdue_at_once(course, audience=audience, positions=positions, rule=rule, today=today)
+        except rules.RuleError:
+            late = 0  # create_assignment names the problem below
+        if late and form.confirm_overdue.data != str(late):
+            form.confirm_overdue.data = str(late)
+            return render_template("assignments/index.html", form=form, rows=queries.assignment_figures(scope, today),
+                                   scope=scope, confirm=ConfirmForm(), overdue_warning=late), 200
+        try:
+            services.create_assignment(course, audience=audience, positions=positions, rule=rule,
+                                       actor=current_user, scope=scope, today=today)
         except services.AssignmentError as error:
             db.session.rollback()
             field_name, message = RULE_ERRORS.get(error.code, ("audience", lambda: _("Outside your scope.")))

@@ -18,13 +18,39 @@ from datetime import date, timedelta
 from app.core.exceptions import CodedError
 
 KINDS = ("fixed", "window", "relative")
-CYCLES = ("once", "annual")
-PERIOD_RE = re.compile(r"^(once|\d{4})$")  # a requirement period: "once", or the year of an annual cycle
+CYCLES = ("once", "annual", "semiannual")
+# a requirement period: "once", the year of an annual cycle ("2026"), or a half of a semiannual one ("2026H1")
+PERIOD_RE = re.compile(r"^(once|\d{4}(H[12])?)$")
+NOW = "now"  # not a period: every period due now (see current_periods)
 
 
 def is_period(text: str | None) -> bool:
-    """True for a period label a requirement can carry ("once", "2026")."""
+    """True for a period label a requirement can carry ("once", "2026", "2026H2")."""
     return bool(text) and bool(PERIOD_RE.match(text))
+
+
+def current_periods(today: date) -> list[str]:
+    """The periods due now: one-time requirements, this year's and this half-year's."""
+    return ["once", str(today.year), f"{today.year}H{1 if today.month <= 6 else 2}"]
+
+
+def period_bounds(period: str) -> tuple[date, date] | None:
+    """The first and last day a year or half-year period covers (None for "once")."""
+    if not is_period(period) or period == "once":
+        return None
+    year = int(period[:4])
+    if period.endswith("H1"):
+        return date(year, 1, 1), date(year, 6, 30)
+    if period.endswith("H2"):
+        return date(year, 7, 1), date(year, 12, 31)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def period_order(period: str) -> tuple:
+    """Newest first, halves beside their year, "once" last."""
+    if period == "once" or not is_period(period):
+        return (1, 0, 0)
+    return (0, -int(period[:4]), 0 if len(period) == 4 else -int(period[-1]))
 
 
 
@@ -54,6 +80,8 @@ class DueRule:
             raise RuleError("due_before_start")
         if self.kind == "fixed" and self.cycle == "annual" and self.due_month_day is None:
             raise RuleError("fixed_needs_date")
+        if self.cycle == "semiannual" and self.kind != "fixed":
+            raise RuleError("semiannual_is_fixed")
         if self.kind == "window":
             if self.window is None:
                 raise RuleError("window_needs_dates")
@@ -88,6 +116,9 @@ def period_for(rule: DueRule, today: date, joined: date | None = None) -> Period
         year = rule.starts_on.year
         return Period("once", _on(year, sm, sd), _on(year, em, ed))
     year = today.year
+    if rule.cycle == "semiannual":  # each half-year, due on its last day
+        start, end = period_bounds(f"{year}H{1 if today.month <= 6 else 2}")
+        return Period(f"{year}H{1 if today.month <= 6 else 2}", max(start, rule.starts_on), end)
     if rule.kind == "fixed":
         month, day = rule.due_month_day
         return Period(str(year), max(date(year, 1, 1), rule.starts_on), _on(year, month, day))

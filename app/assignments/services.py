@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 
 from app.assignments import rules
 from app.assignments.models import Assignment, Requirement
@@ -59,6 +59,19 @@ def create_assignment(course: Course, *, audience: OrgUnit | None, positions: li
     return assignment
 
 
+def overdue_at_once(course: Course, *, audience: OrgUnit | None, positions: list[str], rule: rules.DueRule,
+                    today: date) -> int:
+    """How many people an assignment would make overdue the moment it is created (a due date or
+    window already past); 0 when its current period is not yet due."""
+    period = rules.period_for(rule, today, today)
+    if period is None or period.due_date >= today:
+        return 0
+    people = [p.strip() for p in positions if p.strip()]
+    return db.session.scalar(
+        select(func.count(User.id)).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(audience_filter(audience, people))
+    ) or 0
+
+
 def deactivate_assignment(assignment: Assignment, *, actor: User, today: date) -> None:
     """Stop an assignment: its open requirements are withdrawn; completed ones stay as history."""
     assignment.active = False
@@ -70,16 +83,16 @@ def deactivate_assignment(assignment: Assignment, *, actor: User, today: date) -
     audit.record("assignment.deactivate", actor=actor, target=assignment.course.slug, assignment=assignment.id)
 
 
-def audience_filter(assignment: Assignment):
+def audience_filter(audience: OrgUnit | None, positions: list[str]):
     """WHERE clause selecting the users an assignment applies to: active employees of the roster (an
     employee number, an org unit) in the audience. Accounts made by hand without an employee number
     (HR, content and admin staff) may learn, but are never required to."""
     clauses = [User.active.is_(True), User.org_unit_id.is_not(None), User.employee_no.is_not(None),
                User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.EMPLOYEE))]
-    if assignment.audience_org is not None:
-        clauses.append(OrgUnit.path.like(assignment.audience_org.path + "%"))
-    if assignment.positions:
-        clauses.append(User.position.in_(assignment.positions))
+    if audience is not None:
+        clauses.append(OrgUnit.path.like(audience.path + "%"))
+    if positions:
+        clauses.append(User.position.in_(positions))
     return and_(*clauses)
 
 
@@ -94,7 +107,7 @@ def sync_assignment(assignment: Assignment, today: date) -> SyncReport:
     audience = db.session.execute(
         select(User.id, User.org_unit_id, OrgUnit.path, User.position)
         .join(OrgUnit, User.org_unit_id == OrgUnit.id)
-        .where(audience_filter(assignment))
+        .where(audience_filter(assignment.audience_org, assignment.positions))
     ).all()
     members = {row.id: row for row in audience}
     existing = {

@@ -85,3 +85,8 @@ def business_date(moment: datetime) -> date:
 def business_time(moment: datetime) -> datetime:
     """An instant on the bank's wall clock (exports and the API write it in ISO 8601 with its offset)."""
     return local(moment, _business_zone)
+
+
+def business_midnight(day: date) -> datetime:
+    """The instant a business day begins (00:00 in the bank's zone), aware."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone(_business_zone))

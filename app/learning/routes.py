@@ -11,6 +11,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 from app.content.models import Lesson
 from app.core.forms import ConfirmForm
 from app.core.time import utcnow
+from app.core.urls import public_url
 from app.extensions import db
 from app.learning import services
 from app.quizzes import services as exams
@@ -284,6 +285,6 @@ def certificate(code: str):
     completion = services.find_certificate(code)
     if completion is None or completion.user_id != current_user.id:
         abort(404)
-    verify_url = url_for("core.verify", code=completion.certificate_code, _external=True)
+    verify_url = public_url("core.verify", code=completion.certificate_code)
     return render_template("learning/certificate.html", completion=completion, verify_url=verify_url,
                            qr_svg=services.qr_svg(verify_url))

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.core.time import business_today
+from app.core.urls import public_base
 from app.extensions import db
 from app.org import demo
 
@@ -25,7 +26,7 @@ def seed():
         logins = demo.seed(hasher=current_app.extensions["passwords"])
         db.session.commit()
         accounts_file.parent.mkdir(parents=True, exist_ok=True)
-        accounts_file.write_text(demo.format_logins(logins), encoding="utf-8")
+        accounts_file.write_text(demo.format_logins(logins, public_base()), encoding="utf-8")
         accounts_file.chmod(0o600)
         click.echo("Demo organisation created.")
     from app.public.demo import seed_plays

@@ -118,9 +118,9 @@ def _password() -> str:
             return password
 
 
-def format_logins(logins: list[Login]) -> str:
+def format_logins(logins: list[Login], base_url: str) -> str:
     """The demo logins as a small table for the console and instance/demo-accounts.txt."""
-    lines = ["Demo logins (示例账号) — http://127.0.0.1:5000/login", ""]
+    lines = [f"Demo logins (示例账号) — {base_url}/login", ""]
     width = max(len(login.username) for login in logins)
     for login in logins:
         lines.append(f"  {login.username.ljust(width)}  {login.password}  {login.description}")

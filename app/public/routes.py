@@ -26,6 +26,7 @@ from app.core.forms import ConfirmForm, VerifyForm
 from app.core.redirects import redirect_back
 from app.core.templating import current_locale
 from app.core.time import business_today
+from app.core.urls import public_base
 from app.extensions import db, limiter
 from app.org.models import OrgUnit
 from app.public import attribution, campaigns, players, poster, services
@@ -195,7 +196,7 @@ def lobby_poster(slug: str):
         if unit is None:
             abort(404)
     target = url_for("public.branch_entry", slug=slug, code=code) if unit else url_for("public.campaign", slug=slug)
-    url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + target
+    url = public_base() + target
     return render_template("public/poster_a4.html", campaign=campaign, unit=unit, url=url, qr_svg=poster.qr_svg(url))
 
 
@@ -332,7 +333,7 @@ def poster_png(token: str):
     if play.finished_at is None:
         abort(404)
     context = _play_context(play)
-    url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + context["back_url"]
+    url = public_base() + context["back_url"]
 
     locale = current_locale()
     try:

@@ -11,14 +11,15 @@ import io
 import itertools
 import tempfile
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, case, func, select
 
+from app.assignments import rules
 from app.assignments.models import Requirement, done_late, done_on_time, status_expression
 from app.auth.models import User
 from app.content.models import Course, CourseVersion
-from app.core.time import business_time
+from app.core.time import business_midnight, business_time
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.quizzes.models import RunStatus, ScenarioRun
@@ -36,7 +37,16 @@ REQUIREMENT_HEADERS = {
     "en": ["Employee number", "Name", "Org path", "Position", "Course", "Period", "Window opens", "Due date",
            "Status", "Completed at", "Score"],
 }
-PERIOD_NAMES = {"zh": {"once": "一次性"}, "en": {"once": "one-time"}}
+def period_label(period: str, lang: str) -> str:
+    """A period as an export cell: 一次性 / 2026 / 2026年上半年 (one-time / 2026 / 2026 H1)."""
+    if period == "once":
+        return "one-time" if lang == "en" else "一次性"
+    if period.endswith(("H1", "H2")):
+        half = period[-2:]
+        return f"{period[:4]} {half}" if lang == "en" else f"{period[:4]}年{'上' if half == 'H1' else '下'}半年"
+    return period
+
+
 STATUS_NAMES = {
     "zh": {"not_started": "未开始", "in_progress": "学习中", "completed_on_time": "按时完成",
            "completed_late": "逾期完成", "overdue": "已逾期"},
@@ -70,10 +80,10 @@ def assessment_rows_with_paths(unit: OrgUnit, period: str, formula: Formula, tod
     late = func.sum(case((done_late(), 1), else_=0))
     runs = select(ScenarioRun.user_id, func.avg(ScenarioRun.percent).label("avg")).where(
         ScenarioRun.status == RunStatus.FINISHED)
-    if period.isdigit():
-        # datetimes, not strings: PostgreSQL has no timestamptz >= varchar (SQLite compared the text)
-        runs = runs.where(ScenarioRun.finished_at >= datetime(int(period), 1, 1, tzinfo=UTC),
-                          ScenarioRun.finished_at < datetime(int(period) + 1, 1, 1, tzinfo=UTC))
+    if bounds := rules.period_bounds(period):
+        # the period's business days as instants (datetimes: PostgreSQL has no timestamptz >= varchar)
+        runs = runs.where(ScenarioRun.finished_at >= business_midnight(bounds[0]),
+                          ScenarioRun.finished_at < business_midnight(bounds[1] + timedelta(days=1)))
     runs = runs.group_by(ScenarioRun.user_id).subquery()
     query = (
         select(User.employee_no, User.name, User.org_unit_id, User.position, func.max(Requirement.org_path),
@@ -106,7 +116,7 @@ def requirement_rows(unit: OrgUnit, period: str, today: date, lang: str = "zh") 
         .where(_scope(unit, period))
         .order_by(Requirement.org_path, User.employee_no, Course.slug)
     )
-    names, titles, statuses, periods = _unit_names(), _course_titles(lang), STATUS_NAMES[lang], PERIOD_NAMES[lang]
+    names, titles, statuses = _unit_names(), _course_titles(lang), STATUS_NAMES[lang]
     path_names: dict[str, str] = {}  # a few hundred org paths behind a million rows: name each one once
     # Core execution (no ORM entities here): rows stream in batches without per-row ORM bookkeeping
     for row in db.session.connection().execute(query.execution_options(yield_per=BATCH)):
@@ -114,7 +124,7 @@ def requirement_rows(unit: OrgUnit, period: str, today: date, lang: str = "zh") 
         org = path_names.get(path)
         if org is None:
             org = path_names[path] = org_path_names(path, names)
-        yield [number, name, org, position, titles.get(slug, slug), periods.get(row_period, row_period),
+        yield [number, name, org, position, titles.get(slug, slug), period_label(row_period, lang),
                start, due, statuses[state], business_time(completed) if completed else None,
                None if score is None else round(float(score), 1)]
 

@@ -49,8 +49,14 @@ def _columns(today: date):
     )
 
 
-def _in(unit: OrgUnit, period: str):
-    return and_(Requirement.active.is_(True), Requirement.period == period, Requirement.org_path.like(unit.path + "%"))
+def labels(period: str | list[str]) -> list[str]:
+    """One period, or the periods of a selection (a list, such as everything due now)."""
+    return [period] if isinstance(period, str) else list(period)
+
+
+def _in(unit: OrgUnit, period: str | list[str]):
+    return and_(Requirement.active.is_(True), Requirement.period.in_(labels(period)),
+                Requirement.org_path.like(unit.path + "%"))
 
 
 # Subtree figures add up RequirementTotal rows (counts per period, org path, course and due date, kept
@@ -73,8 +79,8 @@ def _total_columns(source, today: date):
     return required, completed, on_time, overdue, score_sum / func.nullif(score_count, 0)
 
 
-def _totals_in(unit: OrgUnit, period: str):
-    return and_(_T.active.is_(True), _T.period == period, _T.org_path.like(unit.path + "%"))
+def _totals_in(unit: OrgUnit, period: str | list[str]):
+    return and_(_T.active.is_(True), _T.period.in_(labels(period)), _T.org_path.like(unit.path + "%"))
 
 
 def _figures(label, row, key=None) -> Figures:
@@ -86,7 +92,7 @@ def _figures(label, row, key=None) -> Figures:
 def periods(scope: OrgUnit) -> list[str]:
     """The periods with requirements in this subtree, newest first ("once" last)."""
     found = db.session.scalars(select(_T.period).where(_T.org_path.like(scope.path + "%")).distinct()).all()
-    return sorted(found, key=lambda p: (p == "once", -int(p) if p.isdigit() else 0))
+    return sorted(found, key=rules.period_order)
 
 
 def totals(unit: OrgUnit, period: str, today: date) -> Figures:
@@ -161,6 +167,15 @@ def overdue(unit: OrgUnit, period: str, today: date, limit: int = 500) -> list[O
     return [OverdueRow(*row) for row in rows]
 
 
+def people_in_scope(user_ids: list[int], scope: OrgUnit) -> list[int]:
+    """The ids among ``user_ids`` of people who sit within ``scope``."""
+    if not user_ids:
+        return []
+    return list(db.session.scalars(
+        select(User.id).join(OrgUnit, User.org_unit_id == OrgUnit.id)
+        .where(User.id.in_(user_ids), OrgUnit.path.like(scope.path + "%"))))
+
+
 def employee_in_scope(employee_no: str, scope: OrgUnit) -> User | None:
     """The employee with this number, only if they sit (or last sat) within ``scope``."""
     return db.session.scalar(
@@ -209,7 +224,7 @@ def completion_curve(unit: OrgUnit, period: str) -> list[tuple[str, float]]:
     required = db.session.scalar(select(func.sum(_T.required)).where(_totals_in(unit, period))) or 0
     rows = db.session.execute(
         select(RequirementDay.completed_on, func.sum(RequirementDay.completed))
-        .where(RequirementDay.period == period, RequirementDay.unit_path == unit.path)
+        .where(RequirementDay.period.in_(labels(period)), RequirementDay.unit_path == unit.path)
         .group_by(RequirementDay.completed_on).order_by(RequirementDay.completed_on)
     ).all()
     curve, total = [], 0

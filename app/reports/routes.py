@@ -17,13 +17,16 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.assignments.rules import is_period
+from app.assignments import reminders
+from app.assignments.rules import NOW, current_periods, is_period
 from app.auth.decorators import role_required
 from app.auth.models import Role
 from app.core import audit
 from app.core.charts import bar_chart, line_chart
 from app.core.forms import ConfirmForm
+from app.core.redirects import local_path
 from app.core.time import business_today
+from app.core.urls import public_base
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.org.services import hr_scope_of
@@ -42,19 +45,26 @@ def _scope() -> OrgUnit:
     return scope
 
 
-def _unit_and_period(scope: OrgUnit) -> tuple[OrgUnit, str, list[str]]:
-    """The unit asked for (404 outside the scope) and the period (default: the newest)."""
+def _unit_and_period(scope: OrgUnit, *, now_allowed: bool = False) -> tuple[OrgUnit, str, list[str]]:
+    """The unit asked for (404 outside the scope) and the period: on the pages, by default everything
+    due now (one-time requirements, this year's and this half-year's); for exports and locks, a period."""
     unit = scope
     if code := request.args.get("unit"):
         unit = db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == code))
         if unit is None or not unit.is_within(scope):
             abort(404)
     periods = queries.periods(scope)
-    period = request.args.get("period") or (str(business_today().year) if str(business_today().year) in periods else
-                                           (periods[0] if periods else str(business_today().year)))
-    if not is_period(period):
+    year = str(business_today().year)
+    default = NOW if now_allowed else (year if year in periods or not periods else periods[0])
+    period = request.args.get("period") or default
+    if not is_period(period) and not (now_allowed and period == NOW):
         abort(400)
-    return unit, period, periods
+    return unit, period, ([NOW] if now_allowed else []) + periods
+
+
+def _selection(period: str) -> str | list[str]:
+    """What the queries count: one period, or every period due now."""
+    return current_periods(business_today()) if period == NOW else period
 
 
 def _trail(unit: OrgUnit, scope: OrgUnit) -> list[OrgUnit]:
@@ -70,18 +80,18 @@ def _trail(unit: OrgUnit, scope: OrgUnit) -> list[OrgUnit]:
 def overview():
     """Completion, on-time rate, overdue and average score for a unit and period, with drill-down."""
     scope = _scope()
-    unit, period, periods = _unit_and_period(scope)
-    today = business_today()
-    children = queries.by_child_unit(unit, period, today)
-    employees = queries.by_employee(unit, period, today) if not children or unit.kind == "sub_branch" else []
+    unit, period, periods = _unit_and_period(scope, now_allowed=True)
+    today, selection = business_today(), _selection(period)
+    children = queries.by_child_unit(unit, selection, today)
+    employees = queries.by_employee(unit, selection, today) if not children or unit.kind == "sub_branch" else []
     chart = bar_chart([(f.label, f.completion_rate) for f in children], label=_("Completion rate by org unit")) \
         if children else None
-    curve = queries.completion_curve(unit, period)
+    curve = queries.completion_curve(unit, selection)
     trend = line_chart(curve, label=_("Completion rate over time")) if curve else None
     return render_template(
         "reports/overview.html", scope=scope, unit=unit, period=period, periods=periods, trend=trend,
-        totals=queries.totals(unit, period, today), children=children, employees=employees,
-        courses=queries.by_course(unit, period, today), chart=chart, trail=_trail(unit, scope),
+        totals=queries.totals(unit, selection, today), children=children, employees=employees,
+        courses=queries.by_course(unit, selection, today), chart=chart, trail=_trail(unit, scope),
     )
 
 
@@ -90,9 +100,39 @@ def overview():
 def overdue():
     """Who is overdue with what, in the unit and period."""
     scope = _scope()
-    unit, period, periods = _unit_and_period(scope)
+    unit, period, periods = _unit_and_period(scope, now_allowed=True)
     return render_template("reports/overdue.html", unit=unit, period=period, periods=periods,
-                           rows=queries.overdue(unit, period, business_today()), trail=_trail(unit, scope))
+                           rows=queries.overdue(unit, _selection(period), business_today()), trail=_trail(unit, scope),
+                           form=ConfirmForm())
+
+
+@bp.post("/overdue/remind")
+@role_required(Role.HR)
+def remind():
+    """Remind now: mail the chosen overdue people (one, or all shown) — each at most once a day."""
+    scope = _scope()
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    wanted = [int(v) for v in request.form.getlist("user") if v.isdigit()][:1000]
+    people = queries.people_in_scope(wanted, scope)
+    back = redirect(local_path(request.form.get("next")) or url_for(".overdue"))
+    if not people:
+        flash(_("Choose who to remind."), "warning")
+        return back
+    if not current_app.config.get("SMTP_HOST"):
+        flash(_("No mail server is configured (SMTP_HOST), so no reminder can be sent."), "error")
+        return back
+    try:
+        result = reminders.remind_now(reminders.Mailer.from_config(current_app.config), people, business_today(),
+                                      public_base(), actor=current_user)
+    except OSError:
+        db.session.rollback()
+        flash(_("The mail server could not be reached; nobody was reminded. Please try again later."), "error")
+        return back
+    db.session.commit()
+    flash(_("Reminders sent: %(sent)d. Already reminded today: %(today)d. Without an email address: %(none)d.",
+            sent=result.sent, today=result.already_today, none=result.no_email), "success" if result.sent else "info")
+    return back
 
 
 @bp.get("/employees/<employee_no>")

@@ -13,7 +13,7 @@ from tests.conftest import csrf_token, login
 def _post(client, **fields):
     data = {"csrf_token": csrf_token(client, "/hr/assignments"), "course": "tiny-course", "audience": "BJ",
             "positions": "", "cycle": "annual", "kind": "window", "starts_on": "2026-01-01",
-            "window_start": "01-01", "window_end": "06-30", "due_date": "", "due_month_day": "", "days": ""}
+            "window_start": "01-01", "window_end": "12-31", "due_date": "", "due_month_day": "", "days": ""}
     data.update(fields)
     return client.post("/hr/assignments", data=data)
 
@@ -67,3 +67,37 @@ def test_employees_cannot_open_assignments(client, make_user, tiny_content, org)
     make_user("emp")
     login(client, "emp")
     assert client.get("/hr/assignments").status_code == 403
+
+
+def test_a_due_date_already_past_asks_for_confirmation_with_the_count(client, make_user, tiny_content, org):
+    make_user("hr_ho", roles=(Role.HR,), unit="HO", scope="HO")
+    for n in range(3):
+        make_user(f"t{n}", unit="BJ01")
+    login(client, "hr_ho")
+    past = {"cycle": "once", "kind": "fixed", "starts_on": "2025-01-01", "due_date": "2025-03-31", "audience": "BJ"}
+    warning = _post(client, **past)
+    page = warning.get_data(as_text=True)
+    assert warning.status_code == 200 and "将有3人立即逾期" in page and 'name="confirm_overdue" type="hidden" value="3"' in page
+    assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
+    confirmed = _post(client, **past, confirm_overdue="3")
+    assert confirmed.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Requirement)) == 3
+
+
+def test_a_half_yearly_cycle_is_due_at_the_end_of_each_half(client, make_user, tiny_content, org):
+    from datetime import date
+
+    from app.assignments import rules
+
+    rule = rules.DueRule("fixed", "semiannual", date(2026, 1, 1))
+    rule.check()
+    assert rules.period_for(rule, date(2026, 3, 1)) == rules.Period("2026H1", date(2026, 1, 1), date(2026, 6, 30))
+    assert rules.period_for(rule, date(2026, 9, 1)) == rules.Period("2026H2", date(2026, 7, 1), date(2026, 12, 31))
+    make_user("hr_ho", roles=(Role.HR,), unit="HO", scope="HO")
+    make_user("t1", unit="BJ01")
+    login(client, "hr_ho")
+    assert _post(client, cycle="semiannual", kind="fixed", confirm_overdue="1").status_code == 302
+    period = db.session.scalar(select(Requirement.period))
+    assert period.endswith(("H1", "H2"))
+    overview = client.get("/hr").get_data(as_text=True)  # "due now" counts this half-year's requirement
+    assert "当前应完成" in overview and "测试课程" in overview  # the per-course table counts it

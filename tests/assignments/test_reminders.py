@@ -42,8 +42,9 @@ def smtp(app):
     controller.stop()
 
 
-def _body(message) -> str:
-    return message.get_payload(decode=True).decode("utf-8")
+def _body(message, subtype: str = "plain") -> str:
+    part = next(p for p in message.walk() if p.get_content_type() == f"text/{subtype}")
+    return part.get_payload(decode=True).decode("utf-8")
 
 
 def test_employees_and_their_hr_are_reminded_once_a_day(runner, smtp, make_user, tiny_content, org):
@@ -89,3 +90,47 @@ def test_an_unreachable_mail_server_records_nothing(runner, app, make_user, tiny
     result = runner.invoke(args=["reminders", "send", "--today", "2026-11-23"])
     assert result.exit_code != 0 and "could not send mail" in result.output
     assert db.session.scalar(select(db.func.count()).select_from(Reminder)) == 0
+
+
+def test_every_message_is_one_mail_systems_accept(runner, smtp, make_user, tiny_content, org):
+    hr = make_user("hr_bj", roles=(Role.HR,), unit="BJ", scope="BJ", name="北京人力")
+    late = make_user("late", unit="BJ01", name="迟到者")
+    hr.email, late.email = "hr@bank.example", "late@bank.example"
+    services.create_assignment(db.session.scalar(select(Course)), audience=org["BJ01"], positions=[], actor=hr,
+                               scope=None, today=TODAY,
+                               rule=DueRule("fixed", "once", date(2026, 1, 1), due_date=date(2026, 11, 20)))
+    db.session.commit()
+    assert runner.invoke(args=["reminders", "send", "--today", "2026-11-23"]).exit_code == 0
+    assert len(smtp.messages) == 2
+    for message in smtp.messages:
+        assert message["Date"] and message["Message-ID"] and message.is_multipart()
+        plain, html = _body(message), _body(message, "html")
+        assert "None" not in plain and "None" not in html
+        assert '<a href="http' in html and "http" in plain
+
+
+def test_hr_reminds_now_one_person_or_all_shown_at_most_once_a_day(client, smtp, make_user, tiny_content, org):
+    from app.core.models import AuditEvent
+    from tests.conftest import csrf_token, login
+
+    hr = make_user("hr_bj", roles=(Role.HR,), unit="BJ", scope="BJ", name="北京人力")
+    first = make_user("first", unit="BJ01", name="甲")
+    second = make_user("second", unit="BJ01", name="乙")
+    outsider = make_user("outsider", unit="SH01", name="上海丙")
+    for user in (first, second, outsider):
+        user.email = f"{user.username}@bank.example"
+    services.create_assignment(db.session.scalar(select(Course)), audience=None, positions=[], actor=hr, scope=None,
+                               today=TODAY, rule=DueRule("fixed", "once", date(2026, 1, 1), due_date=date(2026, 2, 1)))
+    db.session.commit()
+    login(client, "hr_bj")
+    page = client.get("/hr/overdue").get_data(as_text=True)
+    assert "甲" in page and "上海丙" not in page
+    token = csrf_token(client, "/hr/overdue")
+    one = client.post("/hr/overdue/remind", data={"csrf_token": token, "user": [first.id]}, follow_redirects=True)
+    assert [m["To"] for m in smtp.messages] == ["first@bank.example"] and "已发送提醒：1" in one.get_data(as_text=True)
+    everyone = client.post("/hr/overdue/remind", data={"csrf_token": token, "user": [first.id, second.id, outsider.id]},
+                           follow_redirects=True).get_data(as_text=True)
+    assert sorted(m["To"] for m in smtp.messages) == ["first@bank.example", "second@bank.example"]  # not twice, not outside
+    assert "今天已提醒过：1" in everyone
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "reminder.manual")).all()
+    assert len(events) == 2 and events[0].actor_id == hr.id

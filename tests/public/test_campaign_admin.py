@@ -100,9 +100,17 @@ def test_branch_links_page_lists_a_working_link_per_unit(client, make_user, org,
     links = re.findall(r'value="(http[^"]+/b/[^"]+)"', html)
     assert len(links) == len(org)
     anonymous = client.application.test_client()
-    path = links[-1].split("127.0.0.1:5000", 1)[1]
-    anonymous.get(path)
+    assert all(link.startswith("http://localhost/c/") for link in links)  # this request's own host
+    anonymous.get(__import__("urllib.parse").parse.urlsplit(links[-1]).path)
     assert play_row(start_play(anonymous, campaign)).org_unit_id is not None
+
+
+def test_printed_links_use_the_public_base_url_when_it_is_set(app, client, make_user, org, campaign):
+    app.config["PUBLIC_BASE_URL"] = "https://xiaobao.example-bank.cn/"
+    _admin(client, make_user)
+    html = client.get(f"/admin/campaigns/{campaign.id}/links").get_data(as_text=True)
+    links = re.findall(r'value="(http[^"]+/b/[^"]+)"', html)
+    assert links and all(link.startswith("https://xiaobao.example-bank.cn/c/") for link in links)
 
 
 def _generate_plays(campaign, org, count: int = 24) -> None:
