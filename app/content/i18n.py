@@ -41,3 +41,23 @@ def _to_simplified():
 def to_simplified(text: str) -> str:
     """Traditional → Simplified Chinese (used to match words whichever script was typed)."""
     return _to_simplified().convert(text) if text else text
+
+
+# the role-play competencies (quizzes.scenario.COMPETENCIES) as an English reader knows them
+TERMS_EN = {
+    "倾听与共情": "Listening and empathy", "首问负责": "First-contact ownership", "风险揭示": "Risk disclosure",
+    "合规话术": "Compliant wording", "情绪安抚": "Calming emotions", "反诈干预": "Fraud intervention",
+    "信息保护": "Information protection", "适当性管理": "Suitability", "适老与无障碍服务": "Elderly and accessible service",
+}
+
+
+def term(text: str | None, locale: str) -> str:
+    """A short piece of content written in Simplified Chinese only (a competency, a tag, an audience)
+    in the reader's script: OpenCC for Traditional Chinese, the known English term where there is one."""
+    if not text:
+        return ""
+    if locale == "zh_Hant":
+        return to_traditional(text)
+    if locale == "en":
+        return TERMS_EN.get(text, text)
+    return text

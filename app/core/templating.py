@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 
-from app.content.i18n import pick
+from app.content.i18n import pick, term
 from app.core.i18n import HTML_LANG, LANGUAGE_NAMES
 from app.core.time import as_utc
 
@@ -42,6 +42,7 @@ def register(app: Flask) -> None:
             "html_lang": HTML_LANG[locale],
             "language_names": LANGUAGE_NAMES,
             "t": lambda texts: pick(texts, locale),
+            "term": lambda text: term(text, locale),
         }
 
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(as_utc(v), fmt) if v else ""

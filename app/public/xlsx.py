@@ -17,7 +17,8 @@ HEADERS = {
         "summary": "概况", "days": "每日参与", "units": "机构", "regions": "地区", "tracks": "答题赛道", "questions": "题目",
         "figures": ["参与人数", "答题次数", "完成次数", "完成率(%)", "平均分"],
         "campaign": "活动", "dates": "日期", "credited": "机构推广带来的答题次数", "day": "日期",
-        "unit_code": "机构代码", "unit": "机构", "region": "地区", "not_given": "未填写", "track": "赛道",
+        "unit_code": "机构代码", "unit": "机构", "level": "层级", "region": "地区", "not_given": "未填写", "track": "赛道",
+        "kinds": {"head_office": "总行", "branch": "分行", "sub_branch": "支行", "department": "部门"},
         "question": ["题号", "题库", "题目", "作答次数", "答错次数", "答错率(%)", "最常选的错误答案", "选择次数", "知识点"],
         "true_false": ("对", "错"),
     },
@@ -26,7 +27,9 @@ HEADERS = {
         "questions": "Questions",
         "figures": ["Players", "Plays", "Completed plays", "Completion rate (%)", "Average score"],
         "campaign": "Campaign", "dates": "Dates", "credited": "Plays credited to org units", "day": "Day",
-        "unit_code": "Unit code", "unit": "Unit", "region": "Region", "not_given": "Not given", "track": "Track",
+        "unit_code": "Unit code", "unit": "Unit", "level": "Level", "region": "Region", "not_given": "Not given",
+        "track": "Track",
+        "kinds": {"head_office": "Head office", "branch": "Branch", "sub_branch": "Sub-branch", "department": "Department"},
         "question": ["Question", "Pool", "Stem", "Answers", "Wrong", "Wrong (%)", "Most chosen wrong answer", "Times chosen",
                      "Topics"],
         "true_false": ("True", "False"),
@@ -60,8 +63,8 @@ def campaign_workbook(campaign: Campaign, locale: str) -> bytes:
     ws = sheet(h["days"], [h["day"], *h["figures"]])
     for day, figures in analytics.per_day(campaign):
         ws.append([day.isoformat(), *_figures(figures)])
-    ws = sheet(h["units"], [h["unit_code"], h["unit"], *h["figures"]])
-    _unit_rows(ws, campaign, None)
+    ws = sheet(h["units"], [h["unit_code"], h["level"], h["unit"], *h["figures"]])
+    _unit_rows(ws, campaign, None, h["kinds"])
     ws = sheet(h["regions"], [h["region"], *h["figures"]])
     for region, figures in analytics.per_region(campaign):
         ws.append([region or h["not_given"], *_figures(figures)])
@@ -97,10 +100,10 @@ class _TextSafeSheet:
         return value
 
 
-def _unit_rows(ws, campaign: Campaign, parent, depth: int = 0) -> None:
-    """The whole org tree with plays, depth-first, indented by level (only units with plays below)."""
+def _unit_rows(ws, campaign: Campaign, parent, kinds: dict[str, str]) -> None:
+    """The whole org tree with plays, depth-first, each unit's level in its own column (filterable)."""
     for unit, figures in analytics.per_unit(campaign, parent):
         if figures.plays == 0:
             continue
-        ws.append([unit.code, "    " * depth + unit.name, *_figures(figures)])
-        _unit_rows(ws, campaign, unit, depth + 1)
+        ws.append([unit.code, kinds.get(str(unit.kind), str(unit.kind)), unit.name, *_figures(figures)])
+        _unit_rows(ws, campaign, unit, kinds)

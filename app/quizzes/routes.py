@@ -6,8 +6,10 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.content.i18n import term
 from app.core.charts import bar_chart
 from app.core.forms import ConfirmForm
+from app.core.templating import current_locale
 from app.extensions import db
 from app.learning.services import completions_requiring
 from app.quizzes import scenario as engine
@@ -103,7 +105,7 @@ def debrief(token: str):
     version = run.scenario_version
     data = version.data
     pass_rule = data["pass"]
-    chart = bar_chart([(c, run.competency_percent.get(c, 0)) for c in data["competencies"]],
+    chart = bar_chart([(term(c, current_locale()), run.competency_percent.get(c, 0)) for c in data["competencies"]],
                       label=_("Competency scores"), reference=pass_rule.get("min_each"))
     graph = scenarios.graph_of(version)
     best = engine.replay(graph, version.best_path)

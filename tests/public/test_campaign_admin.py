@@ -158,10 +158,11 @@ def test_the_analytics_page_and_its_xlsx_agree(client, make_user, org, campaign)
         assert re.search(rf"<td>{region}</td><td class=\"num\">{row[2]}</td>", html), row
     # org units: the branch rows of the page match the workbook's top of the tree
     units = {row[0]: row for row in book["机构"].iter_rows(min_row=2, values_only=True)}
-    assert units["HO"][3] == 18
+    assert units["HO"][4] == 18 and units["HO"][1] == "总行" and units["BJ"][1] == "分行"  # the level in a column
+    assert not any(row[2].startswith(" ") for row in units.values())  # names no longer indented with spaces
     drill = client.get(f"/admin/campaigns/{campaign.id}?unit=HO").get_data(as_text=True)
     for code in ("BJ", "SH"):
-        name, players_, plays = units[code][1].strip(), units[code][2], units[code][3]
+        name, players_, plays = units[code][2], units[code][3], units[code][4]
         assert re.search(rf'{name}</a></td>\s*<td class="num">{players_}</td><td class="num">{plays}</td>', drill)
     # questions: answers and wrong share per question identical, hardest first in both
     sheet = list(book["题目"].iter_rows(min_row=2, values_only=True))
