@@ -120,7 +120,7 @@ def _register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.content.cli import content_cli
     from app.core.cli import translate_cli, uploads_cli
-    from app.org.cli import demo_cli
+    from app.demo.cli import demo_cli
     from app.org.roster_cli import roster_cli
     from app.quizzes.cli import exams_cli
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 def build_workbook(rows: int, path: Path) -> None:
     from openpyxl import Workbook
 
-    from app.org import demo
+    from app.demo import bank as demo
 
     units = [f"{code[:4]}{index:02d}" for (code, _name), subs in demo.BRANCHES.items() for index in range(1, len(subs) + 1)]
     positions = ["柜员", "大堂经理", "客户经理", "理财经理"]
@@ -50,8 +50,8 @@ def prepare(db_url: str, instance: str) -> None:
 
     from app import create_app
     from app.content.services import sync_content
+    from app.demo import bank as demo
     from app.extensions import db
-    from app.org import demo
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "bench"}, instance_path=instance)
     with app.app_context():

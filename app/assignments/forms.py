@@ -38,7 +38,7 @@ class AssignmentForm(FlaskForm):
     kind = SelectField(_l("Due rule"), choices=[
         SelectChoice("window", _l("A calendar window, e.g. 01-01 to 06-30")),
         SelectChoice("fixed", _l("By a fixed date")),
-        SelectChoice("relative", _l("N days after joining the audience (once only)")),
+        SelectChoice("relative", _l("N days after joining the bank: new hires from the start date on (once only)")),
     ])
     starts_on = DateField(_l("Applies from"), validators=[DataRequired(message=_l("Give the date the assignment applies from."))])
     due_date = DateField(_l("Due date (fixed, once)"), validators=[Optional()])

@@ -4,7 +4,8 @@ A rule says when a requirement's window opens and when it is due:
 - fixed: by a date (``once``), or by the same month and day every year (``annual``);
 - window: a calendar window such as 1 January – 30 June (``once``: in the year the assignment
   starts; ``annual``: every year, each year a new requirement);
-- relative: N days after the employee joins the audience (``once`` only).
+- relative: N days after a new employee joins the bank (``once`` only): for people hired on or after
+  the assignment's start (their hire date; the day they entered the audience when it is unknown).
 """
 
 from __future__ import annotations

@@ -105,9 +105,11 @@ def sync_assignment(assignment: Assignment, today: date) -> SyncReport:
     if probe is None:
         return SyncReport(0, 0, 0, 0)
     audience = db.session.execute(
-        select(User.id, User.org_unit_id, OrgUnit.path, User.position)
+        select(User.id, User.org_unit_id, OrgUnit.path, User.position, User.hire_date)
         .join(OrgUnit, User.org_unit_id == OrgUnit.id)
-        .where(audience_filter(assignment.audience_org, assignment.positions))
+        .where(audience_filter(assignment.audience_org, assignment.positions),
+               *([or_(User.hire_date >= assignment.starts_on, User.hire_date.is_(None))]
+                 if rule.kind == "relative" else []))
     ).all()
     members = {row.id: row for row in audience}
     existing = {
@@ -120,7 +122,7 @@ def sync_assignment(assignment: Assignment, today: date) -> SyncReport:
     for user_id, member in members.items():
         requirement = existing.get(user_id)
         if requirement is None:
-            period = rules.period_for(rule, today, today)
+            period = rules.period_for(rule, today, member.hire_date or today)
             new_rows.append({
                 "user_id": user_id, "course_id": assignment.course_id, "assignment_id": assignment.id,
                 "period": period.label, "window_start": period.window_start, "due_date": period.due_date,

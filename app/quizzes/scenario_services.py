@@ -35,9 +35,18 @@ def published_scenarios() -> list[Scenario]:
     ))
 
 
+_GRAPHS: dict[tuple[int, str], engine.Graph] = {}
+
+
 def graph_of(version: ScenarioVersion) -> engine.Graph:
-    """The engine's view of a stored scenario version."""
-    return engine.graph_from_data(version.data)
+    """The engine's view of a stored scenario version (versions never change: built once per process)."""
+    key = (version.id, version.content_hash)
+    graph = _GRAPHS.get(key)
+    if graph is None:
+        if len(_GRAPHS) > 256:
+            _GRAPHS.clear()
+        graph = _GRAPHS[key] = engine.graph_from_data(version.data)
+    return graph
 
 
 def open_run(user_id: int, scenario: Scenario) -> ScenarioRun | None:

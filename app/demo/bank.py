@@ -1,4 +1,5 @@
-"""A demo bank: 1 head office, 3 branches, 12 sub-branches and about 200 employees.
+"""A demo bank: 1 head office, 3 branches, 12 sub-branches and about 200 employees, every one with a
+(reserved, undeliverable) email address so that reminders show something at once.
 
 Names, positions and structure are invented; the bank is fictional (示例银行).
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 import random
 import secrets
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
@@ -18,6 +20,7 @@ from app.extensions import db
 from app.org.models import OrgKind, OrgUnit
 from app.org.services import create_unit
 
+EMAIL_DOMAIN = "shili-bank.example"  # .example is reserved: demo mail never reaches anyone
 HEAD_OFFICE = ("XB0000", "示例银行总行")
 BRANCHES = {
     ("XB1100", "示例银行北京分行"): ["朝阳支行", "海淀支行", "西城支行", "通州支行"],
@@ -82,16 +85,19 @@ def seed(*, hasher: Passwords, rng_seed: int = 2026) -> list[Login]:
         for position, count in positions:
             for _ in range(count):
                 counter += 1
+                number = f"E{100000 + counter}"
                 employees.append(create_user(
-                    f"E{100000 + counter}", name=_name(rng, taken), roles={Role.EMPLOYEE},
-                    hasher=hasher, org_unit=unit, employee_no=f"E{100000 + counter}", position=position,
+                    number, name=_name(rng, taken), roles={Role.EMPLOYEE}, hasher=hasher, org_unit=unit,
+                    employee_no=number, position=position, email=f"{number.lower()}@{EMAIL_DOMAIN}",
                 ))
+                employees[-1].hire_date = date(2010 + rng.randint(0, 15), rng.randint(1, 12), rng.randint(1, 28))
 
     logins = []
 
     def account(username, role_set, description, **kwargs) -> None:
         password = _password()
-        create_user(username, roles=role_set, hasher=hasher, password=password, **kwargs)
+        create_user(username, roles=role_set, hasher=hasher, password=password, email=f"{username}@{EMAIL_DOMAIN}",
+                    **kwargs)
         logins.append(Login(username, password, "+".join(sorted(r.value for r in role_set)), description))
 
     account("admin", {Role.ADMIN}, "系统管理员 / system administrator", name="系统管理员", org_unit=head)
