@@ -89,6 +89,7 @@ def completions():
             _error(400, "bad_updated_since", "updated_since must be an ISO 8601 time, e.g. 2026-11-01T00:00:00Z.")
         if updated_since.tzinfo is None:
             updated_since = updated_since.replace(tzinfo=UTC)
+        updated_since = updated_since.astimezone(UTC)  # stored times are UTC (and text on SQLite)
     items, next_cursor = services.completions_page(
         g.api_scope, period=_period(), course=_arg("course"),
         org=_unit(_arg("org")), updated_since=updated_since, after_id=after_id, limit=limit,

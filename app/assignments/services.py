@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, literal, or_, select, update
 
 from app.assignments import rules
 from app.assignments.models import Assignment, Requirement
@@ -97,56 +97,72 @@ def audience_filter(audience: OrgUnit | None, positions: list[str]):
 
 
 def sync_assignment(assignment: Assignment, today: date) -> SyncReport:
-    """Make the assignment's requirements match its audience for the period in force on ``today``."""
+    """Make the assignment's requirements match its audience for the period in force on ``today``.
+
+    Set-based: a handful of INSERT … SELECT and UPDATE statements whatever the audience's size, so a
+    roster of 200,000 people gets its requirements inside the import's transaction in seconds."""
     if not assignment.active:
         return SyncReport(0, 0, 0, 0)
     rule = assignment.rule
     probe = rules.period_for(rule, today, today)
     if probe is None:
         return SyncReport(0, 0, 0, 0)
-    audience = db.session.execute(
-        select(User.id, User.org_unit_id, OrgUnit.path, User.position, User.hire_date)
-        .join(OrgUnit, User.org_unit_id == OrgUnit.id)
-        .where(audience_filter(assignment.audience_org, assignment.positions),
-               *([or_(User.hire_date >= assignment.starts_on, User.hire_date.is_(None))]
-                 if rule.kind == "relative" else []))
-    ).all()
-    members = {row.id: row for row in audience}
-    existing = {
-        r.user_id: r for r in db.session.scalars(
-            select(Requirement).where(Requirement.course_id == assignment.course_id, Requirement.period == probe.label)
-        )
-    }
-    created = restored = moved = 0
-    new_rows = []
-    for user_id, member in members.items():
-        requirement = existing.get(user_id)
-        if requirement is None:
-            period = rules.period_for(rule, today, member.hire_date or today)
-            new_rows.append({
-                "user_id": user_id, "course_id": assignment.course_id, "assignment_id": assignment.id,
-                "period": period.label, "window_start": period.window_start, "due_date": period.due_date,
-                "org_unit_id": member.org_unit_id, "org_path": member.path, "position": member.position or "",
-                "active": True, "updated_at": utcnow(),
-            })
-            continue
-        if not requirement.active:
-            requirement.active = True
-            restored += 1
-        if requirement.org_path != member.path or requirement.position != (member.position or ""):
-            requirement.org_unit_id, requirement.org_path = member.org_unit_id, member.path
-            requirement.position = member.position or ""
-            moved += 1
-    if new_rows:
-        db.session.execute(Requirement.__table__.insert(), new_rows)
-        created = len(new_rows)
-    withdrawn = 0
-    for user_id, requirement in existing.items():
-        if (user_id not in members and requirement.assignment_id == assignment.id and requirement.active
-                and requirement.completed_at is None):
-            requirement.active = False
-            withdrawn += 1
     db.session.flush()
+    now = utcnow()
+    audience = audience_filter(assignment.audience_org, assignment.positions)
+    if rule.kind == "relative":  # new hires only: hired on or after the start (or hire date unknown)
+        audience = and_(audience, or_(User.hire_date >= assignment.starts_on, User.hire_date.is_(None)))
+    members = select(User.id).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(audience)
+    this_period = (Requirement.course_id == assignment.course_id, Requirement.period == probe.label)
+    quiet = {"synchronize_session": False}
+
+    restored = db.session.execute(
+        update(Requirement).where(*this_period, Requirement.active.is_(False), Requirement.user_id.in_(members))
+        .values(active=True, updated_at=now), execution_options=quiet).rowcount
+    unit_id = select(User.org_unit_id).where(User.id == Requirement.user_id).scalar_subquery()
+    unit_path = (select(OrgUnit.path).join(User, User.org_unit_id == OrgUnit.id)
+                 .where(User.id == Requirement.user_id).scalar_subquery())
+    position = select(func.coalesce(User.position, "")).where(User.id == Requirement.user_id).scalar_subquery()
+    moved = db.session.execute(
+        update(Requirement).where(*this_period, Requirement.user_id.in_(members),
+                                  or_(Requirement.org_path != unit_path, Requirement.position != position))
+        .values(org_unit_id=unit_id, org_path=unit_path, position=position, updated_at=now),
+        execution_options=quiet).rowcount
+
+    missing = and_(audience, ~select(Requirement.id).where(Requirement.user_id == User.id, *this_period).exists())
+    if rule.kind == "relative":  # each new hire is due N days after joining: one statement per joining day
+        joined_days = db.session.scalars(
+            select(User.hire_date).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(missing).distinct()).all()
+        groups = [(and_(missing, User.hire_date == day if day else User.hire_date.is_(None)),
+                   rules.period_for(rule, today, day or today)) for day in joined_days]
+    else:
+        groups = [(missing, probe)]
+    created = 0
+    columns = ["user_id", "course_id", "assignment_id", "period", "window_start", "due_date", "org_unit_id",
+               "org_path", "position", "active", "updated_at"]
+    table = Requirement.__table__
+    for where, period in groups:
+        rows = select(
+            User.id, literal(assignment.course_id, table.c.course_id.type),
+            literal(assignment.id, table.c.assignment_id.type), literal(period.label, table.c.period.type),
+            literal(period.window_start, table.c.window_start.type), literal(period.due_date, table.c.due_date.type),
+            User.org_unit_id, OrgUnit.path, func.coalesce(User.position, ""), literal(True, table.c.active.type),
+            literal(now, table.c.updated_at.type),
+        ).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(where)
+        # counted first: what an INSERT … SELECT reports as its rowcount differs between drivers
+        count = db.session.scalar(select(func.count()).select_from(rows.subquery()))
+        if count:
+            db.session.execute(table.insert().from_select(columns, rows))
+            created += count
+
+    withdrawn = db.session.execute(
+        update(Requirement).where(*this_period, Requirement.assignment_id == assignment.id,
+                                  Requirement.active.is_(True), Requirement.completed_at.is_(None),
+                                  Requirement.user_id.not_in(members))
+        .values(active=False, updated_at=now), execution_options=quiet).rowcount
+    for instance in list(db.session.identity_map.values()):  # the statements above bypassed the session
+        if isinstance(instance, Requirement):
+            db.session.expire(instance)
     _credit_existing_completions(assignment.course_id, probe.label)
     return SyncReport(created, withdrawn, restored, moved)
 

@@ -88,5 +88,6 @@ def business_time(moment: datetime) -> datetime:
 
 
 def business_midnight(day: date) -> datetime:
-    """The instant a business day begins (00:00 in the bank's zone), aware."""
-    return datetime.combine(day, datetime.min.time(), tzinfo=zone(_business_zone))
+    """The instant a business day begins (00:00 in the bank's zone), aware and in UTC: the form every
+    stored time has, so comparisons hold on SQLite (which keeps times as text) as on PostgreSQL."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone(_business_zone)).astimezone(UTC)

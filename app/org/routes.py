@@ -121,9 +121,10 @@ def apply():
         flash(_("That upload has expired. Please upload the file again."), "warning")
         return redirect(url_for(".upload"))
     content, filename = stored
-    roster_plan = _plan_and_keep(form.token.data, content, filename, scope,
-                                 _store().note(form.token.data, current_user.id).get("pad_to"))
+    pad_to = _store().note(form.token.data, current_user.id).get("pad_to")
+    roster_plan = roster_services.plan(roster.read(filename, content, _limits()), scope, pad_to=pad_to)
     if roster_plan.errors:
+        _store().write_extra(form.token.data, "preview", roster_services.preview(roster_plan, filename))
         flash(_("The data changed since the preview and some rows need fixing now; nothing was changed."), "warning")
         return redirect(url_for(".preview", token=form.token.data))
     counts = roster_services.apply(roster_plan, actor=current_user, filename=filename, today=business_today())

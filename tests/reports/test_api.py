@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -54,6 +57,18 @@ def test_completions_pages_filters_and_revocation(client, app, bank):  # noqa: F
     record = db.session.scalar(select(ApiToken))
     client.post(f"/hr/api-tokens/{record.id}/revoke", data={"csrf_token": csrf_token(client, "/hr/api-tokens")})
     assert _get(api, "/api/v1/completions", token).status_code == 401
+
+
+def test_updated_since_is_an_instant_whatever_its_offset(client, app, bank):  # noqa: F811
+    login(client, "hr_ho")
+    token = _token(client)
+    api = app.test_client()
+    beijing = ZoneInfo("Asia/Shanghai")
+    minute_ago = (datetime.now(UTC) - timedelta(minutes=1)).astimezone(beijing).isoformat(timespec="seconds")
+    in_a_minute = (datetime.now(UTC) + timedelta(minutes=1)).astimezone(beijing).isoformat(timespec="seconds")
+    since = _get(api, "/api/v1/completions?period=once&updated_since=" + quote(minute_ago), token).get_json()
+    later = _get(api, "/api/v1/completions?period=once&updated_since=" + quote(in_a_minute), token).get_json()
+    assert len(since["items"]) == 4 and later["items"] == []
 
 
 def test_branch_token_sees_only_its_branch(client, app, bank):  # noqa: F811
