@@ -67,6 +67,9 @@ class DefaultConfig:
     UPLOAD_MAX_PARTS = 1000
     UPLOAD_MAX_UNPACKED_MB = 256
     UPLOAD_MAX_RATIO = 200
+    # a roster import that changes more people than this is applied after the request, with a progress
+    # page (a 200,000-person roster takes longer than a web worker may spend on one request)
+    ROSTER_BACKGROUND_ROWS = 2000
     SMTP_HOST = ""
     SMTP_PORT = 25
     SMTP_STARTTLS = False

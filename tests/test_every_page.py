@@ -107,6 +107,7 @@ def _values() -> dict[str, list]:
         "reports.exports": [{}, {"period": "once"}, {"period": "2026H1"}],
         "roster.template": [{"ext": "xlsx"}, {"ext": "csv"}, {"ext": "exe"}],
         "roster.preview": [{"token": "0" * 32}, {"token": "x", "section": "nope", "page": "-3"}],
+        "roster.progress": [{"token": "0" * 32}, {"token": "x"}],
         "core.verify": [{"code": completion.certificate_code if completion else "XB-0000"}, {"code": "XB-NOPE"}],
         "core.verify_lookup": [{}, {"code": "xb-0000-0000-0000"}, {"code": "<script>"}],
     }

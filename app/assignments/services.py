@@ -12,6 +12,7 @@ from app.assignments.models import Assignment, Requirement
 from app.auth.models import Role, User, UserRole
 from app.content.models import Course
 from app.core import audit, signals
+from app.core.database import BULK_ROWS, refresh_statistics
 from app.core.exceptions import CodedError
 from app.core.time import business_date, utcnow
 from app.extensions import db
@@ -154,6 +155,8 @@ def sync_assignment(assignment: Assignment, today: date) -> SyncReport:
         if count:
             db.session.execute(table.insert().from_select(columns, rows))
             created += count
+    if created >= BULK_ROWS:  # the next assignment's statements plan against the rows just written
+        refresh_statistics(db.session, "requirements")
 
     withdrawn = db.session.execute(
         update(Requirement).where(*this_period, Requirement.assignment_id == assignment.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 
 
@@ -31,3 +31,20 @@ MIGRATION_ONLY_INDEXES = frozenset({"uq_users_username_lower", "uq_users_employe
 def include_name(name, type_, parent_names) -> bool:
     """Alembic's name filter: leave the migration-only indexes out of autogenerate's comparison."""
     return not (type_ == "index" and name in MIGRATION_ONLY_INDEXES)
+
+
+# rows written by one operation from which PostgreSQL's planner is told about them (see refresh_statistics)
+BULK_ROWS = 10_000
+
+
+def refresh_statistics(session, *tables: str) -> None:
+    """Tell PostgreSQL's planner how big ``tables`` have just become (after a bulk write in this transaction).
+
+    Its plans rest on statistics gathered by autovacuum, which cannot see rows this transaction has not
+    committed yet. After 200,000 people are inserted into a table it believes holds 100, it checks
+    every foreign key of the next 800,000 requirements by scanning that table (measured: 486 s instead
+    of 5 s). ANALYZE inside the transaction counts its own new rows. SQLite plans without such
+    statistics and needs nothing."""
+    if session.get_bind().dialect.name == "postgresql":
+        for table in tables:
+            session.execute(text(f"ANALYZE {table}"))

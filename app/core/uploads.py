@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import secrets
 import time
@@ -65,15 +66,16 @@ class UploadStore:
         self.sweep()
         token = secrets.token_hex(16)
         (self.root / f"{token}.bin").write_bytes(content)
-        (self.root / f"{token}.json").write_text(json.dumps({"filename": filename, "user_id": user_id}))
+        _write(self.root / f"{token}.json", json.dumps({"filename": filename, "user_id": user_id}))
         return token
 
     def load(self, token: str, user_id: int) -> tuple[bytes, str] | None:
         """The file and its name, for the user who uploaded it only."""
         meta = self.note(token, user_id)
-        if meta is None:
+        path = self.root / f"{token}.bin"
+        if meta is None or not path.exists():
             return None
-        return (self.root / f"{token}.bin").read_bytes(), meta["filename"]
+        return path.read_bytes(), meta["filename"]
 
     def note(self, token: str, user_id: int) -> dict | None:
         """The upload's note (filename, options…), for the user who uploaded it only."""
@@ -89,11 +91,11 @@ class UploadStore:
         path = self.root / f"{token}.json"
         meta = json.loads(path.read_text())
         meta.update(fields)
-        path.write_text(json.dumps(meta))
+        _write(path, json.dumps(meta))
 
     def write_extra(self, token: str, name: str, data: dict) -> None:
         """Keep something derived from the upload beside it (e.g. the preview to page through)."""
-        (self.root / f"{token}.{name}.json").write_text(json.dumps(data, ensure_ascii=False, default=str))
+        _write(self.root / f"{token}.{name}.json", json.dumps(data, ensure_ascii=False, default=str))
 
     def read_extra(self, token: str, name: str) -> dict | None:
         if not TOKEN_RE.match(token or "") or not re.match(r"^[a-z]+$", name):
@@ -105,18 +107,43 @@ class UploadStore:
         for path in self.root.glob(f"{token}.*"):
             path.unlink(missing_ok=True)
 
+    def claim(self, token: str) -> bool:
+        """Mark the upload as being acted on; False if someone already did (two clicks, two tabs, two workers)."""
+        try:
+            (self.root / f"{token}.claim").open("x").close()
+        except FileExistsError:
+            return False
+        return True
+
+    def release(self, token: str) -> None:
+        """The action on the upload ended without using it up (it may be tried again)."""
+        (self.root / f"{token}.claim").unlink(missing_ok=True)
+
+    def discard_content(self, token: str) -> None:
+        """Delete the file and what was derived from it, keeping its note (which says what became of it)."""
+        for path in self.root.glob(f"{token}.*"):
+            if path.name not in (f"{token}.json", f"{token}.claim"):
+                path.unlink(missing_ok=True)
+
     def sweep(self, now: float | None = None) -> int:
         """Delete the files older than ``max_age``; return how many uploads went."""
         if not self.root.exists():
             return 0
         cutoff = (now or time.time()) - self.max_age
         removed = 0
-        for path in self.root.glob("*.bin"):
-            if path.stat().st_mtime < cutoff:
+        for path in self.root.glob("*.json"):
+            if "." not in path.stem and path.stat().st_mtime < cutoff:  # a note (not a derived file)
                 self.discard(path.stem)
                 removed += 1
         return removed
 
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace the file at once: a reader (the progress page, another worker) never sees it half written."""
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
 
 
 def sweep_all(uploads_root: Path, max_age: int = DAY, now: float | None = None) -> int:

@@ -85,6 +85,11 @@ def counts_text(counts: dict[str, int]) -> str:
              "%(unchanged)d unchanged, %(new_units)d new org units.", **counts)
 
 
+def imported(counts: dict[str, int]) -> str:
+    return _("Roster imported: %(new)d new, %(changed)d changed, %(transferred)d transferred, %(leaving)d left, "
+             "%(skipped)d skipped.", **counts)
+
+
 def nothing_changed(problems: int) -> str:
     return _("%(n)d row problem(s): nothing was changed.", n=problems)
 

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from app.auth.models import Role, User, UserRole
 from app.core import audit, signals
+from app.core.database import BULK_ROWS, refresh_statistics
 from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgKind, OrgUnit
@@ -216,6 +217,8 @@ def apply(roster_plan: RosterPlan, *, actor: User | None, filename: str, today: 
     _insert_new(roster_plan.new, units)
     _update_existing(roster_plan.changed + roster_plan.transferred, units, active=True)
     _update_existing(roster_plan.leaving, units, active=False)
+    if len(roster_plan.new) + len(roster_plan.changed) + len(roster_plan.transferred) >= BULK_ROWS:
+        refresh_statistics(db.session, "users", "user_roles")
     db.session.expire_all()
     counts = roster_plan.counts
     signals.roster_applied.send(None, today=today)  # mandatory training follows the people who came, moved, left

@@ -14,7 +14,7 @@ from app.core.messages import refusal_message
 from app.core.time import business_today
 from app.core.uploads import UploadRefused, UploadStore, ZipLimits
 from app.extensions import db
-from app.org import messages, roster, roster_services, templates
+from app.org import messages, roster, roster_jobs, roster_services, templates
 from app.org.forms import RosterApplyForm, RosterUploadForm
 from app.org.services import hr_scope_of, limit_below_root
 
@@ -116,10 +116,17 @@ def apply():
     form = RosterApplyForm()
     if not form.validate_on_submit():
         abort(400)
+    if (_store().note(form.token.data, current_user.id) or {}).get("job"):  # applied after its request
+        return redirect(url_for(".progress", token=form.token.data))
     stored = _store().load(form.token.data, current_user.id)
     if stored is None:
         flash(_("That upload has expired. Please upload the file again."), "warning")
         return redirect(url_for(".upload"))
+    kept = _store().read_extra(form.token.data, "preview") or {"counts": {}}
+    if _people_changed(kept["counts"]) > current_app.config["ROSTER_BACKGROUND_ROWS"]:
+        if _store().claim(form.token.data):  # a second click follows the job the first one started
+            roster_jobs.start(current_app._get_current_object(), _store(), form.token.data, current_user.id, _limits())
+        return redirect(url_for(".progress", token=form.token.data))
     content, filename = stored
     pad_to = _store().note(form.token.data, current_user.id).get("pad_to")
     roster_plan = roster_services.plan(roster.read(filename, content, _limits()), scope, pad_to=pad_to)
@@ -130,9 +137,27 @@ def apply():
     counts = roster_services.apply(roster_plan, actor=current_user, filename=filename, today=business_today())
     db.session.commit()
     _store().discard(form.token.data)
-    flash(_("Roster imported: %(new)d new, %(changed)d changed, %(transferred)d transferred, %(leaving)d left, "
-            "%(skipped)d skipped.", **counts), "success")
+    flash(messages.imported(counts), "success")
     return redirect(url_for(".upload"))
+
+
+def _people_changed(counts: dict) -> int:
+    return sum(counts.get(name, 0) for name in ("new", "changed", "transferred", "leaving"))
+
+
+@bp.get("/progress/<token>")
+@role_required(Role.HR)
+def progress(token: str):
+    """How far the import of a large roster has got (the page refreshes itself until it is over)."""
+    note = _store().note(token, current_user.id)
+    job = roster_jobs.state(note) if note else None
+    if job is None:
+        flash(_("That upload has expired. Please upload the file again."), "warning")
+        return redirect(url_for(".upload"))
+    if job["state"] == "changed":
+        flash(_("The data changed since the preview and some rows need fixing now; nothing was changed."), "warning")
+        return redirect(url_for(".preview", token=token))
+    return render_template("org/roster_progress.html", job=job, filename=note["filename"], messages=messages)
 
 
 @bp.get("/template.<ext>")

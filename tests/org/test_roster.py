@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import io
 import re
+import socket
+import subprocess
+import time
+from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.core.models import AuditEvent
+from app.core.uploads import UploadStore
 from app.extensions import db
 from app.org import roster
 from app.org.models import OrgUnit
@@ -157,3 +162,60 @@ def test_cli_import_checks_then_applies(runner, org, tmp_path):
     bad.write_bytes(xlsx([["E1", "", "BJ01", "柜员", None, None, "2020-01-01", "在职"]]))
     result = runner.invoke(args=["roster", "import", str(bad), "--yes"], env=english)
     assert result.exit_code != 0 and "row 2, column B (姓名): a value is required" in result.output
+
+
+def _job_page(client, location: str, seconds: float = 60):
+    """Follow the progress page as the browser does (it refreshes itself) until the import is over."""
+    deadline = time.monotonic() + seconds
+    while True:
+        page = client.get(location).get_data(as_text=True)
+        state = re.search(r'id="roster-job" data-state="(\w+)"', page).group(1)
+        if state != "running" or time.monotonic() > deadline:
+            return state, page
+        assert '<meta http-equiv="refresh"' in page
+        time.sleep(0.2)
+
+
+def test_a_large_roster_is_applied_after_the_request_with_a_progress_page(app, client, make_user, org):
+    other = app.test_client()
+    app.config["ROSTER_BACKGROUND_ROWS"] = 1  # two new people count as large here
+    make_user("hr_ho", roles=(Role.HR,), unit="HO", scope="HO")
+    login(client, "hr_ho")
+    page = _upload(client, xlsx(GOOD)).get_data(as_text=True)
+    started = _apply(client, page)
+    location = started.headers["Location"]
+    assert started.status_code == 302 and re.fullmatch(r"/hr/roster/progress/[0-9a-f]{32}", location)
+    assert _apply(client, page).headers["Location"] == location  # a second click follows the same import
+    state, done = _job_page(client, location)
+    assert state == "done" and "花名册已导入：新增2人，变更0人，调动0人，离职0人，跳过0行。" in done
+    db.session.expire_all()
+    assert sorted(db.session.scalars(select(User.employee_no).where(User.employee_no.like("E9%")))) == ["E90001", "E90002"]
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "roster.import")) == 1
+    assert client.get(location).status_code == 200  # the outcome stays readable; the file itself is gone
+    assert sorted(p.suffix for p in (Path(app.instance_path) / "uploads" / "roster").glob(location[-32:] + ".*")) == [
+        ".claim", ".json"]
+    assert _apply(client, page).headers["Location"] == location  # and it cannot be applied twice
+
+    make_user("hr_other", roles=(Role.HR,), unit="HO", scope="HO")
+    login(other, "hr_other")
+    assert other.get(location).headers["Location"].endswith("/hr/roster")  # only for the one who imported
+
+
+def test_an_import_whose_worker_stopped_says_so(app, client, make_user, org):
+    hr = make_user("hr_ho", roles=(Role.HR,), unit="HO", scope="HO")
+    login(client, "hr_ho")
+    store = UploadStore(Path(app.instance_path) / "uploads" / "roster")
+    token = store.save(xlsx(GOOD), "roster.xlsx", hr.id)
+    store.update_note(token, job={"state": "running", "step": "writing", "at": time.time()})
+    assert _job_page(client, f"/hr/roster/progress/{token}", seconds=0)[0] == "running"
+    store.update_note(token, job={"state": "running", "step": "writing", "at": time.time() - 3600})  # silent for an hour
+    state, page = _job_page(client, f"/hr/roster/progress/{token}")
+    assert state == "interrupted" and '<meta http-equiv="refresh"' not in page
+    ended = subprocess.Popen(["true"])  # a worker that has ended: its process id is free
+    ended.wait()
+    store.update_note(token, job={"state": "running", "step": "writing", "at": time.time(),
+                                  "host": socket.gethostname(), "pid": ended.pid})
+    assert _job_page(client, f"/hr/roster/progress/{token}")[0] == "interrupted"
+    store.update_note(token, job={"state": "failed", "at": time.time()})
+    state, page = _job_page(client, f"/hr/roster/progress/{token}")
+    assert state == "failed" and "导入未能完成，没有任何改动" in page
