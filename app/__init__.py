@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.assignments.routes import bp as assignments_bp
     from app.auth.routes import bp as auth_bp
     from app.core.routes import bp as core_bp
+    from app.learning.certificate_routes import bp as certificates_bp
     from app.learning.routes import bp as learning_bp
     from app.org.routes import bp as roster_bp
     from app.public.routes import bp as public_bp
@@ -108,7 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.reports import models as _report_models  # noqa: F401  (period locks are mapped)
     from app.reports.routes import bp as reports_bp
 
-    blueprints = (core_bp, auth_bp, learning_bp, scenarios_bp, reports_bp, roster_bp, assignments_bp, admin_bp,
+    blueprints = (core_bp, auth_bp, learning_bp, certificates_bp, scenarios_bp, reports_bp, roster_bp, assignments_bp, admin_bp,
                   api_bp, api_tokens_bp, public_bp, campaign_admin_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -108,8 +108,8 @@ def _values() -> dict[str, list]:
         "roster.template": [{"ext": "xlsx"}, {"ext": "csv"}, {"ext": "exe"}],
         "roster.preview": [{"token": "0" * 32}, {"token": "x", "section": "nope", "page": "-3"}],
         "roster.progress": [{"token": "0" * 32}, {"token": "x"}],
-        "core.verify": [{"code": completion.certificate_code if completion else "XB-0000"}, {"code": "XB-NOPE"}],
-        "core.verify_lookup": [{}, {"code": "xb-0000-0000-0000"}, {"code": "<script>"}],
+        "certificates.verify": [{"code": completion.certificate_code if completion else "XB-0000"}, {"code": "XB-NOPE"}],
+        "certificates.verify_lookup": [{}, {"code": "xb-0000-0000-0000"}, {"code": "<script>"}],
     }
 
 

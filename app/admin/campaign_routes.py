@@ -13,10 +13,10 @@ from wtforms.fields.choices import SelectChoice
 from app.admin.campaign_forms import CampaignForm
 from app.auth.decorators import role_required
 from app.auth.models import Role
-from app.content.i18n import fill_traditional, pick
 from app.content.models import PublicModule, Quiz
 from app.core import audit
 from app.core.charts import bar_chart, line_chart
+from app.core.multilingual import fill_traditional, pick
 from app.core.templating import current_locale
 from app.core.time import business_today
 from app.core.urls import public_base

@@ -17,9 +17,9 @@ from sqlalchemy import select
 
 from app.assignments.models import Reminder, Requirement
 from app.auth.models import Role, User, UserRole
-from app.content.i18n import pick
 from app.content.models import Course, CourseVersion
 from app.core import audit
+from app.core.multilingual import pick
 from app.extensions import db
 from app.org.models import OrgUnit
 

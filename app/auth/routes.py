@@ -86,9 +86,9 @@ def logout():
         logout_user()
         session.clear()
         flash(_("You have signed out."), "info")
-        return redirect(url_for("core.index"))
+        return redirect(url_for("public.home"))
     if not current_user.is_authenticated:
-        return redirect(url_for("core.index"))
+        return redirect(url_for("public.home"))
     return render_template("auth/logout.html", form=form)
 
 

@@ -7,9 +7,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.content import scenario_graph as engine
 from app.content.loader import SLUG_RE, Issues, _read_text, _read_yaml, _Reader, read_basis
 from app.content.yamlsrc import LList, LMap
-from app.quizzes import scenario as engine
 
 SCENARIO_KEYS = {
     "title", "title_en", "title_zh_hant", "summary", "summary_en", "summary_zh_hant", "role", "role_en",

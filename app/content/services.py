@@ -8,7 +8,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.content import markdown
-from app.content.i18n import fill_traditional, to_traditional
 from app.content.loader import Bundle, CourseSpec, Issue, QuizSpec, load_tree, split_case_sections
 from app.content.models import (
     Course,
@@ -24,7 +23,8 @@ from app.content.models import (
     ScenarioVersion,
 )
 from app.content.scenarios import ScenarioSpec
-from app.core import audit
+from app.core import audit, signals
+from app.core.multilingual import fill_traditional, to_traditional
 from app.extensions import db
 
 
@@ -70,13 +70,7 @@ def sync_bundle(bundle: Bundle, *, actor=None) -> SyncReport:
         if module.slug not in bundle.modules:
             module.published = False
             report.unpublished.append(f"module {module.slug}")
-    from app.public import campaigns
-
-    for spec in bundle.campaigns.values():
-        if campaigns.create_from_spec(spec) is not None:
-            report.created.append(f"campaign {spec.slug}")
-        else:
-            report.unchanged.append(f"campaign {spec.slug} (managed in /admin/campaigns)")
+    signals.content_synced.send(None, bundle=bundle, report=report)  # campaigns are created from their files
     for scenario in db.session.scalars(select(Scenario).where(Scenario.published.is_(True))):
         if scenario.slug not in bundle.scenarios:
             scenario.published = False

@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.config import PROJECT_ROOT
+from app.core.multilingual import to_traditional
 from app.core.uploads import sweep_all
 
 translate_cli = AppGroup("translate", help="Interface translations (zh_Hans, zh_Hant, en).")
@@ -55,7 +56,6 @@ def derive_catalogs(root: Path) -> None:
     """English = the msgid; Traditional Chinese = OpenCC of the Simplified translation, unless set by hand."""
     from babel.messages.pofile import read_po, write_po
 
-    from app.content.i18n import to_traditional
 
     def load(locale):
         with open(root / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:

@@ -1,14 +1,19 @@
-"""Cross-cutting records: the audit trail."""
+"""Cross-cutting records (the audit trail) and column types the feature models share."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String
+from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.time import utcnow
 from app.extensions import db
+
+
+def enum_column(cls):
+    """A Python StrEnum stored as its values in a VARCHAR(20) (no database enum type to migrate)."""
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class AuditEvent(db.Model):

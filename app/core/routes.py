@@ -1,25 +1,16 @@
-"""Home, health check, language choice and public certificate verification."""
+"""Health check, language choice and robots.txt: the routes that belong to no feature."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, jsonify, session
 from flask_login import current_user
 from sqlalchemy import text
 
-from app.core.forms import LanguageForm, VerifyForm
+from app.core.forms import LanguageForm
 from app.core.redirects import redirect_back
-from app.extensions import db, limiter
-from app.learning import services as learning
+from app.extensions import db
 
 bp = Blueprint("core", __name__)
-
-
-@bp.get("/")
-def index():
-    """The public home page: campaigns, reading modules, certificate check, staff sign-in."""
-    from app.public.routes import home
-
-    return home()
 
 
 @bp.get("/healthz")
@@ -43,30 +34,7 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
             db.session.commit()
-    return redirect_back(form.next.data, "core.index")
-
-
-@bp.get("/verify")
-@limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])
-def verify_lookup():
-    """The verification form posts here by GET; send the visitor to the code's page."""
-    form = VerifyForm(request.args, meta={"csrf": False})
-    if form.validate():
-        return redirect(url_for("core.verify", code=form.code.data.strip().upper()))
-    return render_template("core/verify_form.html", form=form), 400 if request.args else 200
-
-
-@bp.get("/verify/<code>")
-@limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])
-def verify(code: str):
-    """Anyone can confirm that a certificate is genuine, without signing in."""
-    completion = learning.find_certificate(code)
-    if completion is None:
-        return render_template("core/verify_missing.html", code=code[:40]), 404
-    return render_template(
-        "core/verify.html", completion=completion,
-        masked_name=learning.mask_name(completion.user.name),
-    )
+    return redirect_back(form.next.data, "public.home")
 
 
 @bp.get("/robots.txt")

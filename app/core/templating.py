@@ -7,8 +7,8 @@ from datetime import datetime
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
 
-from app.content.i18n import pick, term
 from app.core.i18n import HTML_LANG, LANGUAGE_NAMES
+from app.core.multilingual import pick, term
 from app.core.time import as_utc
 
 

@@ -20,6 +20,7 @@ from app.assignments.models import Assignment, Requirement
 from app.auth.models import Role, User
 from app.auth.passwords import Passwords
 from app.auth.services import create_user
+from app.content import scenario_graph as engine
 from app.content.models import Course, Scenario
 from app.core import time as clock
 from app.demo.bank import EMAIL_DOMAIN
@@ -27,7 +28,6 @@ from app.extensions import db
 from app.learning import services as learning
 from app.learning.models import Enrollment
 from app.org.models import OrgUnit
-from app.quizzes import scenario as engine
 from app.quizzes import scenario_services as scenarios
 from app.quizzes import services as exams
 from app.reports import periods

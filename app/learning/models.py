@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     Date,
     DateTime,
-    Enum,
     Float,
     ForeignKey,
     String,
@@ -18,12 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.content.models import Course, CourseVersion
+from app.core.models import enum_column
 from app.core.time import utcnow
 from app.extensions import db
-
-
-def enum_column(cls):
-    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
 
 
 class EnrollmentStatus(enum.StrEnum):

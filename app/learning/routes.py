@@ -285,6 +285,6 @@ def certificate(code: str):
     completion = services.find_certificate(code)
     if completion is None or completion.user_id != current_user.id:
         abort(404)
-    verify_url = public_url("core.verify", code=completion.certificate_code)
+    verify_url = public_url("certificates.verify", code=completion.certificate_code)
     return render_template("learning/certificate.html", completion=completion, verify_url=verify_url,
                            qr_svg=services.qr_svg(verify_url))

@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.content.i18n import fill_traditional
 from app.content.models import PublicModule, PublicModuleVersion, Question, Quiz
-from app.core import audit
+from app.core import audit, signals
 from app.core.exceptions import CodedError
+from app.core.multilingual import fill_traditional
 from app.extensions import db
 from app.public.models import Campaign, CampaignModule, CampaignTrack
 
@@ -45,6 +45,16 @@ class CampaignInput:
     questions_per_play: int
     modules: list[PublicModule]
     tracks: list[TrackInput]
+
+
+@signals.content_synced.connect
+def _create_bundled_campaigns(_sender, *, bundle, report) -> None:
+    """Bundled campaigns are created once from their files; from then on content admins manage them."""
+    for spec in bundle.campaigns.values():
+        if create_from_spec(spec) is not None:
+            report.created.append(f"campaign {spec.slug}")
+        else:
+            report.unchanged.append(f"campaign {spec.slug} (managed in /admin/campaigns)")
 
 
 def create_from_spec(spec) -> Campaign | None:

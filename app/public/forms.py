@@ -7,8 +7,8 @@ from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.content.i18n import pick
 from app.core.forms import CachedTranslationsForm
+from app.core.multilingual import pick
 from app.public.players import NICKNAME_MAX, REGIONS
 
 

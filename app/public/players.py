@@ -12,6 +12,8 @@ import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
+from app.core.multilingual import to_simplified
+
 NICKNAME_MAX = 12
 REGIONS = (
     "北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽",
@@ -43,7 +45,6 @@ def banned_words() -> tuple[str, ...]:
 
 
 def _normalise(text: str) -> str:
-    from app.content.i18n import to_simplified
 
     text = unicodedata.normalize("NFKC", text).lower()
     text = to_simplified(text)

@@ -20,9 +20,9 @@ from flask import (
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.content.i18n import pick
 from app.content.models import Question
 from app.core.forms import ConfirmForm, VerifyForm
+from app.core.multilingual import pick
 from app.core.redirects import redirect_back
 from app.core.templating import current_locale
 from app.core.time import business_today
@@ -90,6 +90,7 @@ def _elder_mode():
 # --- home, campaigns, modules -------------------------------------------------------------------
 
 
+@bp.get("/")
 def home():
     """The public home page: current and upcoming campaigns and the module library."""
     return render_template("public/home.html", listing=campaigns.home_listing(today()),
@@ -230,7 +231,7 @@ def practice(slug: str):
 def elder():
     """Switch the elder-friendly mode (large text, high contrast, one action per screen) on or off."""
     form = ConfirmForm()
-    response = redirect_back(request.form.get("next"), "core.index")
+    response = redirect_back(request.form.get("next"), "public.home")
     if form.validate_on_submit():
         if request.cookies.get(ELDER_COOKIE) == "1":
             response.delete_cookie(ELDER_COOKIE)
@@ -383,6 +384,6 @@ def _play_context(play: PublicPlay) -> dict:
                 "back_url": url_for("public.campaign", slug=play.campaign.slug), "campaign": play.campaign}
     module = play.module
     return {"title": module.current_version.title if module and module.current_version else {},
-            "track": None, "back_url": url_for("public.module", slug=module.slug) if module else url_for("core.index"),
+            "track": None, "back_url": url_for("public.module", slug=module.slug) if module else url_for("public.home"),
             "campaign": None}
 

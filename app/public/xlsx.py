@@ -8,7 +8,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from app.content.i18n import pick
+from app.core.multilingual import pick
 from app.public import analytics
 from app.public.models import Campaign
 

@@ -9,9 +9,10 @@ from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.content.models import Question, QuizVersion, ScenarioVersion
+from app.core.models import enum_column
 from app.core.time import utcnow
 from app.extensions import db
-from app.learning.models import Enrollment, enum_column
+from app.learning.models import Enrollment
 
 
 class AttemptStatus(enum.StrEnum):
@@ -78,7 +79,7 @@ class ScenarioRun(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)
-    # secret per run: orders each node's replies and keys them (quizzes.scenario.reply_order)
+    # secret per run: orders each node's replies and keys them (content.scenario_graph.reply_order)
     seed: Mapped[str] = mapped_column(String(32), default="", server_default="")
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     scenario_version_id: Mapped[int] = mapped_column(ForeignKey("scenario_versions.id"), index=True)

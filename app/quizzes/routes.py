@@ -6,13 +6,13 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.content.i18n import term
+from app.content import scenario_graph as engine
 from app.core.charts import bar_chart
 from app.core.forms import ConfirmForm
+from app.core.multilingual import term
 from app.core.templating import current_locale
 from app.extensions import db
 from app.learning.services import completions_requiring
-from app.quizzes import scenario as engine
 from app.quizzes import scenario_services as scenarios
 from app.quizzes.models import RunStatus
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 
+from app.content import scenario_graph as engine
 from app.content.models import Scenario, ScenarioVersion
 from app.core.exceptions import CodedError
 from app.core.time import utcnow
 from app.extensions import db
-from app.quizzes import scenario as engine
 from app.quizzes.models import RunStatus, ScenarioDecision, ScenarioRun
 
 

@@ -125,7 +125,7 @@ def test_picking_the_longest_option_gives_no_edge(slug):
 
 @pytest.mark.parametrize("slug", sorted(BUNDLE.scenarios))
 def test_a_role_play_is_not_passed_by_always_taking_the_longest_or_shortest_reply(slug):
-    from app.quizzes import scenario as engine
+    from app.content import scenario_graph as engine
 
     spec = BUNDLE.scenarios[slug]
     graph = engine.graph_from_data(spec.data)

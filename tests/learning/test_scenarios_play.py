@@ -6,11 +6,11 @@ import re
 
 from sqlalchemy import func, select
 
+from app.content.scenario_graph import reply_key
 from app.content.services import sync_content
 from app.extensions import db
 from app.learning.models import Completion
 from app.quizzes.models import RunStatus, ScenarioDecision, ScenarioRun
-from app.quizzes.scenario import reply_key
 from tests.conftest import TINY_ANSWERS, TINY_COURSE, csrf_token, login, write_tree
 from tests.learning.helpers import answers_for, finish_lessons, open_exam, start_course
 from tests.scenario_fixture import TINY_SCENARIO

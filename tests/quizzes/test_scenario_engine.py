@@ -8,9 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.content import scenario_graph as engine
 from app.content.loader import Issues
 from app.content.scenarios import load_scenario
-from app.quizzes import scenario as engine
 from tests.conftest import REPO
 from tests.scenario_fixture import TINY_SCENARIO
 

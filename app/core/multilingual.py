@@ -43,7 +43,7 @@ def to_simplified(text: str) -> str:
     return _to_simplified().convert(text) if text else text
 
 
-# the role-play competencies (quizzes.scenario.COMPETENCIES) as an English reader knows them
+# the role-play competencies (content.scenario_graph.COMPETENCIES) as an English reader knows them
 TERMS_EN = {
     "倾听与共情": "Listening and empathy", "首问负责": "First-contact ownership", "风险揭示": "Risk disclosure",
     "合规话术": "Compliant wording", "情绪安抚": "Calming emotions", "反诈干预": "Fraud intervention",
