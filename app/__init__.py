@@ -103,11 +103,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.core.routes import bp as core_bp
     from app.learning.certificate_routes import bp as certificates_bp
     from app.learning.routes import bp as learning_bp
-    from app.org.routes import bp as roster_bp
     from app.public.routes import bp as public_bp
     from app.quizzes.routes import bp as scenarios_bp
     from app.reports import models as _report_models  # noqa: F401  (period locks are mapped)
     from app.reports.routes import bp as reports_bp
+    from app.roster.routes import bp as roster_bp
 
     blueprints = (core_bp, auth_bp, learning_bp, certificates_bp, scenarios_bp, reports_bp, roster_bp, assignments_bp, admin_bp,
                   api_bp, api_tokens_bp, public_bp, campaign_admin_bp)
@@ -122,8 +122,8 @@ def _register_cli(app: Flask) -> None:
     from app.content.cli import content_cli
     from app.core.cli import translate_cli, uploads_cli
     from app.demo.cli import demo_cli
-    from app.org.roster_cli import roster_cli
     from app.quizzes.cli import exams_cli
+    from app.roster.cli import roster_cli
 
     for group in (users_cli, content_cli, demo_cli, translate_cli, roster_cli, requirements_cli, reminders_cli,
                   exams_cli, uploads_cli):

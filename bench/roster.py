@@ -8,7 +8,7 @@ of N new employees spread over the demo's sub-branches. Each run times, in a fre
   (on a fresh copy of the prepared database each run: a file copy on SQLite, CREATE DATABASE … TEMPLATE
   on PostgreSQL).
 The preview is a request and must stay well under gunicorn's default 30 s worker timeout; a plan
-that large is applied in the background (app/org/roster_jobs.py). Figures are medians, with their
+that large is applied in the background (app/roster/jobs.py). Figures are medians, with their
 ratio to the read baseline of the same runs.
 
     .venv/bin/python bench/roster.py --rows 200000 --runs 3 [--db postgresql://…] [--markdown out.md]
@@ -93,7 +93,8 @@ def measure(db_url: str, instance: str, workbook: Path, phase: str) -> dict:
     from app.assignments.models import Requirement
     from app.core.time import business_today
     from app.extensions import db
-    from app.org import roster, roster_services
+    from app.roster import files as roster
+    from app.roster import services as roster_services
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "bench"}, instance_path=instance)
     with app.app_context():

@@ -9,10 +9,10 @@ from flask import Blueprint, abort, current_app, g, jsonify, request
 from app.api import services
 from app.api.openapi import SPEC
 from app.assignments.rules import is_period
+from app.auth.services import hr_scope_of
 from app.core.time import business_today
 from app.extensions import csrf, db, limiter
 from app.org.models import OrgUnit
-from app.org.services import hr_scope_of
 from app.reports import queries
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -15,12 +15,13 @@ from app.assignments.forms import AssignmentForm, month_day
 from app.assignments.models import Assignment
 from app.auth.decorators import role_required
 from app.auth.models import Role
+from app.auth.services import hr_scope_of
 from app.core.forms import ConfirmForm
 from app.core.time import business_today
 from app.extensions import db
 from app.learning.services import published_courses
 from app.org.models import OrgUnit
-from app.org.services import hr_scope_of, limit_below_root
+from app.org.services import limit_below_root
 
 bp = Blueprint("assignments", __name__, url_prefix="/hr/assignments")
 

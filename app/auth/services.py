@@ -219,3 +219,13 @@ def set_own_email(user: User, email: str | None) -> None:
     """The account holder sets the address reminders are sent to."""
     user.email = email or None
     audit.record("user.email_set", actor=user, target=user.username)
+
+
+def hr_scope_of(user) -> OrgUnit | None:
+    """The part of the bank an HR user answers for: their scope, the whole bank (the head office)
+    for an administrator without one, or None when the account has no HR scope at all."""
+    if user.hr_scope is not None:
+        return user.hr_scope
+    if Role.ADMIN in user.roles:
+        return db.session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
+    return None

@@ -35,18 +35,6 @@ def org_tree() -> list[OrgUnit]:
     return list(db.session.scalars(select(OrgUnit).where(OrgUnit.active.is_(True)).order_by(OrgUnit.path)))
 
 
-def hr_scope_of(user) -> OrgUnit | None:
-    """The part of the bank an HR user answers for: their scope, the whole bank (the head office)
-    for an administrator without one, or None when the account has no HR scope at all."""
-    from app.auth.models import Role
-
-    if user.hr_scope is not None:
-        return user.hr_scope
-    if Role.ADMIN in user.roles:
-        return db.session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
-    return None
-
-
 def limit_below_root(scope: OrgUnit) -> OrgUnit | None:
     """``scope`` as a restriction: None when it is the head office (nothing is out of reach)."""
     return None if scope.parent_id is None else scope

@@ -21,6 +21,7 @@ from app.assignments import reminders
 from app.assignments.rules import NOW, current_periods, is_period
 from app.auth.decorators import role_required
 from app.auth.models import Role
+from app.auth.services import hr_scope_of
 from app.core import audit
 from app.core.charts import bar_chart, line_chart
 from app.core.forms import ConfirmForm
@@ -29,7 +30,6 @@ from app.core.time import business_today
 from app.core.urls import public_base
 from app.extensions import db
 from app.org.models import OrgUnit
-from app.org.services import hr_scope_of
 from app.reports import exports as exporting
 from app.reports import periods, queries
 from app.reports.assessment import Formula

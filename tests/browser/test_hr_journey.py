@@ -10,7 +10,7 @@ from app.auth.models import Role, User
 from app.extensions import db
 from tests.conftest import PASSWORD, TINY_ANSWERS, csrf_token, login
 from tests.learning.helpers import answers_for, finish_lessons, open_exam, start_course
-from tests.org.test_roster import xlsx
+from tests.roster.test_roster_import import xlsx
 
 
 def _workbook(path, rows):

@@ -173,7 +173,7 @@ def test_employee_numbers_are_unique_whatever_their_case(make_user, hasher):
 
 
 def _upload_roster(client, rows):
-    from tests.org.test_roster import xlsx
+    from tests.roster.test_roster_import import xlsx
 
     token = csrf_token(client, "/hr/roster")
     return client.post("/hr/roster", data={"csrf_token": token, "file": (__import__("io").BytesIO(xlsx(rows)), "r.xlsx")},

@@ -11,7 +11,9 @@ from app.core.messages import refusal_message
 from app.core.time import business_today
 from app.core.uploads import UploadRefused
 from app.extensions import db
-from app.org import messages, roster, roster_services
+from app.roster import files as roster
+from app.roster import messages
+from app.roster import services as roster_services
 
 roster_cli = AppGroup("roster", help="Staff roster import.")
 

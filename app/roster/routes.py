@@ -10,13 +10,17 @@ from flask_login import current_user
 
 from app.auth.decorators import role_required
 from app.auth.models import Role
+from app.auth.services import hr_scope_of
 from app.core.messages import refusal_message
 from app.core.time import business_today
 from app.core.uploads import UploadRefused, UploadStore, ZipLimits
 from app.extensions import db
-from app.org import messages, roster, roster_jobs, roster_services, templates
-from app.org.forms import RosterApplyForm, RosterUploadForm
-from app.org.services import hr_scope_of, limit_below_root
+from app.org.services import limit_below_root
+from app.roster import files as roster
+from app.roster import jobs as roster_jobs
+from app.roster import messages, templates
+from app.roster import services as roster_services
+from app.roster.forms import RosterApplyForm, RosterUploadForm
 
 bp = Blueprint("roster", __name__, url_prefix="/hr/roster")
 
@@ -69,7 +73,7 @@ def upload():
             token = _store().save(content, filename, current_user.id)
             _store().write_extra(token, "preview", roster_services.preview(roster_services.plan(parsed, scope), filename))
             return redirect(url_for(".preview", token=token))
-    return render_template("org/roster_upload.html", form=form, scope=scope), 400 if form.errors else 200
+    return render_template("roster/upload.html", form=form, scope=scope), 400 if form.errors else 200
 
 
 @bp.get("/preview/<token>")
@@ -86,7 +90,7 @@ def preview(token: str):
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     rows = kept[section]
     return render_template(
-        "org/roster_preview.html", kept=kept, token=token, section=section, sections=SECTIONS, page=page,
+        "roster/preview.html", kept=kept, token=token, section=section, sections=SECTIONS, page=page,
         pages=max((len(rows) - 1) // PAGE_SIZE + 1, 1), rows=rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE],
         form=RosterApplyForm(token=token), messages=messages,
         pad_to=_store().note(token, current_user.id).get("pad_to"),
@@ -157,7 +161,7 @@ def progress(token: str):
     if job["state"] == "changed":
         flash(_("The data changed since the preview and some rows need fixing now; nothing was changed."), "warning")
         return redirect(url_for(".preview", token=token))
-    return render_template("org/roster_progress.html", job=job, filename=note["filename"], messages=messages)
+    return render_template("roster/progress.html", job=job, filename=note["filename"], messages=messages)
 
 
 @bp.get("/template.<ext>")

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.auth.models import Role, User
 from app.extensions import db
-from app.org import roster
+from app.roster import files as roster
 from tests.conftest import csrf_token, login
 
 HEADER = ["工号", "姓名", "机构代码", "岗位", "入职日期", "状态"]
@@ -150,7 +150,7 @@ def test_status_words_of_hr_systems(client, make_user):
     assert errors_of(parsed) == {(12, "状态", "bad_status")}
     make_user("hr_ho", roles=(Role.HR,), unit="HO", scope="HO")
     known = make_user("known", unit="BJ01")
-    from app.org import roster_services
+    from app.roster import services as roster_services
 
     plan = roster_services.plan(roster.read("r.xlsx", book(
         [["100501", "新来的离职者", "BJ01", "柜员", "2021-03-15", "退休"],

@@ -21,11 +21,13 @@ from pathlib import Path
 from flask import Flask
 
 from app.auth.models import User
+from app.auth.services import hr_scope_of
 from app.core.time import business_today
 from app.core.uploads import UploadStore, ZipLimits
 from app.extensions import db
-from app.org import roster, roster_services
-from app.org.services import hr_scope_of, limit_below_root
+from app.org.services import limit_below_root
+from app.roster import files as roster
+from app.roster import services as roster_services
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from app.auth.models import Role, User
 from app.core.models import AuditEvent
 from app.core.uploads import UploadStore
 from app.extensions import db
-from app.org import roster
 from app.org.models import OrgUnit
+from app.roster import files as roster
 from tests.conftest import csrf_token, login
 
 HEADER = ["工号", "姓名", "机构代码", "岗位", "邮箱", "手机", "入职日期", "状态"]

@@ -19,8 +19,8 @@ from app.core.database import BULK_ROWS, refresh_statistics
 from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgKind, OrgUnit
-from app.org.roster import DIGITS_RE, EmployeeRow, OrgRow, Roster, RowError, pad_numbers, usual_number_length
 from app.org.services import create_unit
+from app.roster.files import DIGITS_RE, EmployeeRow, OrgRow, Roster, RowError, pad_numbers, usual_number_length
 
 CHUNK = 5000  # parameters per statement stay far below SQLite's limit
 COMPARED = ("name", "position", "email", "mobile", "hire_date")

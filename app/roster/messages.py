@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from app.org.roster import ACTIVE_WORDS, LEFT_WORDS, RowError
+from app.roster.files import ACTIVE_WORDS, LEFT_WORDS, RowError
 
 
 def file_problem(code: str) -> str:
