@@ -14,6 +14,7 @@ run: setup
 
 test: setup browser-deps
 	$(BIN)/flask content check
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
 setup: install translations fonts

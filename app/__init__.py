@@ -5,6 +5,10 @@ from __future__ import annotations
 from flask import Flask
 
 from app import config as settings
+from app.core import errors, security, templating
+from app.core import logging as app_logging
+from app.core.database import configure_sqlite, include_name
+from app.core.i18n import select_locale, select_timezone
 from app.core.time import set_business_zone
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -23,14 +27,10 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
         app.config.update(config)
     _finish_config(app)
 
-    from app.core import logging as app_logging
-
     app_logging.configure(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
-
-    from app.core import errors, security, templating
 
     errors.register(app)
     security.register(app)
@@ -62,9 +62,7 @@ def _finish_config(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from app.auth.passwords import Passwords
-    from app.core.database import configure_sqlite, include_name
-    from app.core.i18n import select_locale, select_timezone
+    from app.auth.passwords import Passwords  # a feature's: imported by the factory only (see below)
 
     db.init_app(app)
     with app.app_context():
@@ -94,35 +92,39 @@ def _refuse_oversized_body() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    # imported here, not at the top: importing the app package (for wsgi, migrations, the CLI) must
+    # not import every feature, and the factory is the one place that knows them all
     from app.admin.campaign_routes import bp as campaign_admin_bp
     from app.admin.routes import bp as admin_bp
     from app.api.routes import bp as api_bp
     from app.api.token_routes import bp as api_tokens_bp
+    from app.assignments.learner_routes import bp as my_courses_bp
     from app.assignments.routes import bp as assignments_bp
     from app.auth.routes import bp as auth_bp
     from app.core.routes import bp as core_bp
     from app.learning.certificate_routes import bp as certificates_bp
     from app.learning.routes import bp as learning_bp
+    from app.learning.scenario_routes import bp as scenarios_bp
     from app.public.routes import bp as public_bp
-    from app.quizzes.routes import bp as scenarios_bp
     from app.reports import models as _report_models  # noqa: F401  (period locks are mapped)
     from app.reports.routes import bp as reports_bp
     from app.roster.routes import bp as roster_bp
 
-    blueprints = (core_bp, auth_bp, learning_bp, certificates_bp, scenarios_bp, reports_bp, roster_bp, assignments_bp, admin_bp,
-                  api_bp, api_tokens_bp, public_bp, campaign_admin_bp)
+    blueprints = (core_bp, auth_bp, my_courses_bp, learning_bp, certificates_bp, scenarios_bp, reports_bp, roster_bp,
+                  assignments_bp, admin_bp, api_bp, api_tokens_bp, public_bp, campaign_admin_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
 def _register_cli(app: Flask) -> None:
+    # imported here for the same reason as the blueprints
     from app.assignments.cli import requirements_cli
     from app.assignments.reminders_cli import reminders_cli
     from app.auth.cli import users_cli
     from app.content.cli import content_cli
     from app.core.cli import translate_cli, uploads_cli
     from app.demo.cli import demo_cli
-    from app.quizzes.cli import exams_cli
+    from app.learning.cli import exams_cli
     from app.roster.cli import roster_cli
 
     for group in (users_cli, content_cli, demo_cli, translate_cli, roster_cli, requirements_cli, reminders_cli,

@@ -15,11 +15,11 @@ from app.api.services import create_token
 from app.auth.models import User
 from app.content.models import Course, PublicModule, Scenario
 from app.extensions import db
-from app.learning.models import Completion
+from app.learning.models import Attempt, Completion
 from app.org.models import OrgUnit
 from app.public import attribution
 from app.public.models import Campaign, PublicPlay
-from app.quizzes.models import Attempt, ScenarioRun
+from app.quizzes.models import ScenarioRun
 from tests.conftest import PASSWORD, csrf_token, login
 from tests.learning.helpers import answers_for, finish_lessons, open_exam, start_course
 

@@ -15,6 +15,7 @@ from app.auth.services import AccountError, issue_temporary_password, update_acc
 from app.core.forms import ConfirmForm
 from app.extensions import db
 from app.org.services import get_by_code, org_tree
+from app.quizzes import scenario_services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -59,8 +60,6 @@ def scenarios():
 @role_required(Role.CONTENT_ADMIN)
 def scenario(slug: str):
     """Where staff go wrong: endings reached and, for every node, the share choosing each reply."""
-    from app.quizzes import scenario_services
-
     found = scenario_services.get_scenario(slug)
     if found is None:
         abort(404)

@@ -214,6 +214,22 @@ def record_completion(requirement: Requirement, completion: Completion) -> None:
     requirement.started_at = requirement.started_at or completion.completed_at
 
 
+@signals.course_completed.connect
+def _course_completed(_sender, *, completion: Completion) -> None:
+    on_course_completed(completion)
+
+
+@signals.course_started.connect
+def _course_started(_sender, *, enrollment: Enrollment) -> None:
+    on_course_started(enrollment)
+
+
+@signals.cycle_due.connect
+def _cycle_due(_sender, *, user_id: int, course_id: int) -> str | None:
+    requirement = open_requirement(user_id, course_id)
+    return requirement.period if requirement is not None else None
+
+
 def on_course_completed(completion: Completion) -> None:
     """Credit the learner's open requirements for this course whose window the completion falls in."""
     completed_day = completion.completed_on or business_date(completion.completed_at)

@@ -37,7 +37,7 @@ def landing_page(user) -> str:
         return url_for("reports.overview")
     if Role.CONTENT_ADMIN in roles:
         return url_for("admin.content")
-    return url_for("learning.dashboard")
+    return url_for("my_courses.dashboard")
 
 
 def _policy() -> throttle.Policy:

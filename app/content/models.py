@@ -51,7 +51,7 @@ class QuizVersion(db.Model):
     max_attempts: Mapped[int] = mapped_column(Integer, default=0)
     time_limit_minutes: Mapped[int | None] = mapped_column(Integer)
     shuffle_options: Mapped[bool] = mapped_column(Boolean, default=True)
-    # when a learner may see right answers and explanations (content.loader.REVIEW_POLICIES)
+    # when a learner may see right answers and explanations (content.questions.REVIEW_POLICIES)
     review: Mapped[str] = mapped_column(String(20), default="after_last_attempt", server_default="after_last_attempt")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

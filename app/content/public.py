@@ -10,18 +10,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.content.loader import (
+from app.content.questions import QuestionSpec, QuizSpec, load_questions, read_tags
+from app.content.reader import (
     SLUG_RE,
+    FieldReader,
     Issues,
-    QuestionSpec,
-    QuizSpec,
-    _hash,
-    _load_questions,
-    _read_tags,
-    _read_text,
-    _read_yaml,
-    _Reader,
     check_sections,
+    content_hash,
+    read_text,
+    read_yaml,
     split_front_matter,
 )
 from app.content.yamlsrc import LList, LMap
@@ -57,7 +54,7 @@ class ModuleSpec:
                         True, list(self.practice))
 
     def fingerprint(self) -> str:
-        return _hash({"title": self.title, "summary": self.summary, "minutes": self.minutes,
+        return content_hash({"title": self.title, "summary": self.summary, "minutes": self.minutes,
                       "icon": self.icon, "tags": self.tags, "body": self.body,
                       "practice": self.practice_quiz().fingerprint()})
 
@@ -95,11 +92,11 @@ def load_module(path: Path, issues: Issues) -> ModuleSpec | None:
     slug = path.stem
     if not SLUG_RE.match(slug):
         issues.add(path, 1, "the module file name must be lower-case letters, digits and '-' (e.g. fake-police.md)")
-    parsed = split_front_matter(path, _read_text(path, issues), issues)
+    parsed = split_front_matter(path, read_text(path, issues), issues)
     if parsed is None:
         return None
     front, body, body_line = parsed
-    r = _Reader(issues, path, front, MODULE_KEYS, "the module front matter")
+    r = FieldReader(issues, path, front, MODULE_KEYS, "the module front matter")
     title = r.localized("title", required=True)
     summary = r.localized("summary", required=True)
     if summary.get("zh_Hans") and len(summary["zh_Hans"]) > 80:
@@ -108,8 +105,8 @@ def load_module(path: Path, issues: Issues) -> ModuleSpec | None:
     icon = r.text("icon", max_len=100) or slug
     if not SLUG_RE.match(icon):
         r.error(r.line("icon"), f"'icon' must be an illustration name such as fake-police, not '{icon}'")
-    tags = _read_tags(r, front)
-    practice = _load_questions(issues, path, front, r, public=True, key="practice")
+    tags = read_tags(r, front)
+    practice = load_questions(issues, path, front, r, public=True, key="practice")
     if "practice" in front and isinstance(front["practice"], LList) and not 3 <= len(front["practice"]) <= 5:
         r.error(r.line("practice"), f"a module ends with 3 to 5 practice questions, found {len(front['practice'])}")
     for question in practice:
@@ -133,13 +130,13 @@ def load_campaign(path: Path, issues: Issues) -> CampaignSpec | None:
     slug = path.stem
     if not SLUG_RE.match(slug):
         issues.add(path, 1, "the campaign file name must be lower-case letters, digits and '-'")
-    data = _read_yaml(issues, path, _read_text(path, issues))
+    data = read_yaml(issues, path, read_text(path, issues))
     if data is None:
         return None
     if not isinstance(data, LMap):
         issues.add(path, 1, "a campaign must be a mapping with title, starts, ends, modules and tracks")
         return None
-    r = _Reader(issues, path, data, CAMPAIGN_KEYS, "campaign")
+    r = FieldReader(issues, path, data, CAMPAIGN_KEYS, "campaign")
     title = r.localized("title", required=True)
     theme = r.localized("theme", required=True)
     summary = r.localized("summary")
@@ -160,7 +157,7 @@ def load_campaign(path: Path, issues: Issues) -> CampaignSpec | None:
                         modules, tracks)
 
 
-def _date(r: _Reader, data: LMap, key: str) -> dt.date | None:
+def _date(r: FieldReader, data: LMap, key: str) -> dt.date | None:
     value = data.get(key)
     if value is None:
         r.error(data.line, f"missing '{key}' (a date such as 2027-03-15)")
@@ -176,7 +173,7 @@ def _date(r: _Reader, data: LMap, key: str) -> dt.date | None:
         return None
 
 
-def _slug_list(r: _Reader, data: LMap, key: str) -> list:
+def _slug_list(r: FieldReader, data: LMap, key: str) -> list:
     value = data.get(key)
     if value is None:
         r.error(data.line, f"missing '{key}' (a list of module file names)")
@@ -195,7 +192,7 @@ def _slug_list(r: _Reader, data: LMap, key: str) -> list:
     return result
 
 
-def _tracks(issues: Issues, path: Path, data: LMap, r: _Reader) -> list[TrackSpec]:
+def _tracks(issues: Issues, path: Path, data: LMap, r: FieldReader) -> list[TrackSpec]:
     items = data.get("tracks")
     if items is None:
         r.error(data.line, "missing 'tracks' (at least one question pool for players)")
@@ -210,7 +207,7 @@ def _tracks(issues: Issues, path: Path, data: LMap, r: _Reader) -> list[TrackSpe
         if not isinstance(item, LMap):
             issues.add(path, line, "each track is a mapping with key, title and pool")
             continue
-        tr = _Reader(issues, path, item, TRACK_KEYS, "track")
+        tr = FieldReader(issues, path, item, TRACK_KEYS, "track")
         key = tr.text("key", required=True, max_len=40)
         if key is not None and not SLUG_RE.match(key):
             tr.error(tr.line("key"), f"a track key is lower-case letters, digits and '-', not '{key}'")

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.content import scenario_graph as engine
-from app.content.loader import SLUG_RE, Issues, _read_text, _read_yaml, _Reader, read_basis
+from app.content.questions import read_basis
+from app.content.reader import SLUG_RE, FieldReader, Issues, read_text, read_yaml
 from app.content.yamlsrc import LList, LMap
 
 SCENARIO_KEYS = {
@@ -45,12 +46,12 @@ def load_scenario(path: Path, issues: Issues) -> ScenarioSpec | None:
     if not SLUG_RE.match(slug):
         issues.add(path, 1, "file name must be lower-case letters, digits and '-' (e.g. safe-account.yaml)")
     before = len(issues)
-    data = _read_yaml(issues, path, _read_text(path, issues))
+    data = read_yaml(issues, path, read_text(path, issues))
     if not isinstance(data, LMap):
         if len(issues) == before:
             issues.add(path, 1, "a scenario must be a mapping with title, role, customer, nodes, endings…")
         return None
-    r = _Reader(issues, path, data, SCENARIO_KEYS, "scenario")
+    r = FieldReader(issues, path, data, SCENARIO_KEYS, "scenario")
     result = {
         "title": r.localized("title", required=True),
         "summary": r.localized("summary", required=True),
@@ -71,13 +72,13 @@ def load_scenario(path: Path, issues: Issues) -> ScenarioSpec | None:
     return ScenarioSpec(slug, path, strip_lines(result), tuple(best.path), bases)
 
 
-def _customer(issues, path, data: LMap, r: _Reader) -> dict:
+def _customer(issues, path, data: LMap, r: FieldReader) -> dict:
     customer = data.get("customer")
     if not isinstance(customer, LMap):
         r.error(r.line("customer") if "customer" in data else data.line,
                 "missing 'customer' (name, age, situation, emotion, goal)")
         return {}
-    cr = _Reader(issues, path, customer, CUSTOMER_KEYS, "customer")
+    cr = FieldReader(issues, path, customer, CUSTOMER_KEYS, "customer")
     age = cr.integer("age", required=True, minimum=1, maximum=120)
     return {
         "name": cr.text("name", required=True) or "", "age": age,
@@ -86,7 +87,7 @@ def _customer(issues, path, data: LMap, r: _Reader) -> dict:
     }
 
 
-def _competencies(data: LMap, r: _Reader) -> list[str]:
+def _competencies(data: LMap, r: FieldReader) -> list[str]:
     items = data.get("competencies")
     if not isinstance(items, LList) or not items:
         r.error(r.line("competencies"), "'competencies' must list the competencies this scenario scores")
@@ -103,12 +104,12 @@ def _competencies(data: LMap, r: _Reader) -> list[str]:
     return result
 
 
-def _pass_rule(issues, path, data: LMap, r: _Reader, endings: dict) -> dict:
+def _pass_rule(issues, path, data: LMap, r: FieldReader, endings: dict) -> dict:
     rule = data.get("pass")
     if not isinstance(rule, LMap):
         r.error(r.line("pass") if "pass" in data else data.line, "missing 'pass' (min_total, failing_endings…)")
         return {}
-    pr = _Reader(issues, path, rule, PASS_KEYS, "pass rule")
+    pr = FieldReader(issues, path, rule, PASS_KEYS, "pass rule")
     failing = rule.get("failing_endings") or []
     if not isinstance(failing, list):
         pr.error(pr.line("failing_endings"), "'failing_endings' must be a list of ending ids")
@@ -123,7 +124,7 @@ def _pass_rule(issues, path, data: LMap, r: _Reader, endings: dict) -> dict:
     }
 
 
-def _endings(issues, path, data: LMap, r: _Reader) -> dict:
+def _endings(issues, path, data: LMap, r: FieldReader) -> dict:
     endings = data.get("endings")
     if not isinstance(endings, LMap) or not endings:
         r.error(r.line("endings") if "endings" in data else data.line, "missing 'endings'")
@@ -134,7 +135,7 @@ def _endings(issues, path, data: LMap, r: _Reader) -> dict:
         if not isinstance(ending, LMap):
             issues.add(path, line, f"ending '{ending_id}' must have outcome, title and debrief")
             continue
-        er = _Reader(issues, path, ending, ENDING_KEYS, f"ending '{ending_id}'")
+        er = FieldReader(issues, path, ending, ENDING_KEYS, f"ending '{ending_id}'")
         outcome = er.text("outcome", required=True)
         if outcome is not None and outcome not in engine.OUTCOMES:
             er.error(er.line("outcome"), f"unknown outcome '{outcome}' (use: {', '.join(engine.OUTCOMES)})")
@@ -145,7 +146,7 @@ def _endings(issues, path, data: LMap, r: _Reader) -> dict:
     return result
 
 
-def _nodes(issues, path, data: LMap, r: _Reader, competencies: set[str]) -> dict:
+def _nodes(issues, path, data: LMap, r: FieldReader, competencies: set[str]) -> dict:
     nodes = data.get("nodes")
     if not isinstance(nodes, LMap) or not nodes:
         r.error(r.line("nodes") if "nodes" in data else data.line, "missing 'nodes'")
@@ -159,7 +160,7 @@ def _nodes(issues, path, data: LMap, r: _Reader, competencies: set[str]) -> dict
         if not isinstance(node, LMap):
             issues.add(path, line, f"node '{node_id}' must have speaker, text and choices")
             continue
-        nr = _Reader(issues, path, node, NODE_KEYS, f"node '{node_id}'")
+        nr = FieldReader(issues, path, node, NODE_KEYS, f"node '{node_id}'")
         speaker = nr.text("speaker") or "customer"
         if speaker not in engine.SPEAKERS:
             nr.error(nr.line("speaker"), f"unknown speaker '{speaker}' (use: {', '.join(engine.SPEAKERS)})")
@@ -171,7 +172,7 @@ def _nodes(issues, path, data: LMap, r: _Reader, competencies: set[str]) -> dict
     return result
 
 
-def _choices(issues, path, node: LMap, nr: _Reader, node_id: str, competencies: set[str]) -> list:
+def _choices(issues, path, node: LMap, nr: FieldReader, node_id: str, competencies: set[str]) -> list:
     items = node.get("choices")
     if not isinstance(items, LList) or not 2 <= len(items) <= 4:
         nr.error(nr.line("choices") if "choices" in node else node.line,
@@ -184,7 +185,7 @@ def _choices(issues, path, node: LMap, nr: _Reader, node_id: str, competencies: 
         if not isinstance(item, LMap):
             issues.add(path, line, "each choice needs text, next, points and feedback")
             continue
-        cr = _Reader(issues, path, item, CHOICE_KEYS, "choice")
+        cr = FieldReader(issues, path, item, CHOICE_KEYS, "choice")
         points = item.get("points") or {}
         if not isinstance(points, dict):
             cr.error(cr.line("points"), "'points' must be a mapping like {首问负责: 2, 情绪安抚: -1}")

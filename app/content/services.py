@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.content import markdown
-from app.content.loader import Bundle, CourseSpec, Issue, QuizSpec, load_tree, split_case_sections
+from app.content.courses import CourseSpec, split_case_sections
+from app.content.loader import Bundle, load_tree
 from app.content.models import (
     Course,
     CourseScenario,
@@ -22,6 +23,8 @@ from app.content.models import (
     Scenario,
     ScenarioVersion,
 )
+from app.content.questions import QuizSpec
+from app.content.reader import Issue
 from app.content.scenarios import ScenarioSpec
 from app.core import audit, signals
 from app.core.multilingual import fill_traditional, to_traditional

@@ -25,11 +25,11 @@ from app.content.models import Course, Scenario
 from app.core import time as clock
 from app.demo.bank import EMAIL_DOMAIN
 from app.extensions import db
+from app.learning import exams
 from app.learning import services as learning
 from app.learning.models import Enrollment
 from app.org.models import OrgUnit
 from app.quizzes import scenario_services as scenarios
-from app.quizzes import services as exams
 from app.reports import periods
 from app.reports.assessment import Formula
 

@@ -13,9 +13,8 @@ from app.core.forms import ConfirmForm
 from app.core.time import utcnow
 from app.core.urls import public_url
 from app.extensions import db
-from app.learning import services
-from app.quizzes import services as exams
-from app.quizzes.models import AttemptStatus
+from app.learning import exams, services
+from app.learning.models import AttemptStatus
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
 
@@ -51,12 +50,6 @@ def _enrolled(slug: str):
 
 def _grace() -> int:
     return current_app.config["EXAM_GRACE_SECONDS"]
-
-
-@bp.get("")
-def dashboard():
-    """My courses: status, progress, best score, certificate."""
-    return render_template("learning/dashboard.html", rows=services.dashboard(current_user))
 
 
 @bp.get("/<slug>")

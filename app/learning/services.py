@@ -6,22 +6,19 @@ import html as html_lib
 import math
 import re
 import secrets
-from dataclasses import dataclass
-from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from app.assignments import rules
-from app.assignments import services as assignments
-from app.assignments.models import Requirement
 from app.auth.models import User
-from app.content.models import Course, CourseScenario, CourseVersion, Lesson, ScenarioVersion
+from app.content.models import Course, CourseScenario, Lesson, ScenarioVersion
+from app.core import signals
 from app.core.exceptions import CodedError
-from app.core.time import business_date, business_today, utcnow
+from app.core.time import business_date, utcnow
 from app.extensions import db
-from app.learning.models import Completion, Enrollment, EnrollmentStatus, LessonProgress
+from app.learning.models import Attempt, Completion, Enrollment, EnrollmentStatus, LessonProgress
+from app.quizzes.models import ScenarioRun
 
 TAG_RE = re.compile(r"<[^>]+>")
 SPACE_RE = re.compile(r"\s+")
@@ -30,46 +27,6 @@ CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud an
 
 class LearningError(CodedError):
     """A learner action that is not allowed now; ``code`` says why."""
-
-
-@dataclass(frozen=True)
-class CourseRow:
-    """One course on a learner's dashboard."""
-
-    course: Course
-    version: CourseVersion
-    enrollment: Enrollment | None
-    lessons_done: int
-    lessons_total: int
-    completion: Completion | None
-    requirement: Requirement | None = None
-    today: date | None = None
-
-    @property
-    def due_status(self) -> str | None:
-        """not_started / in_progress / completed_on_time / completed_late / overdue, when the course is required."""
-        r = self.requirement
-        if r is None:
-            return None
-        return rules.status(r.due_date, r.completed_on, self.enrollment is not None, self.today)
-
-    def sort_key(self):
-        order = {"overdue": 0, "in_progress": 1, "not_started": 1}
-        pressing = order.get(self.due_status, 2) if self.requirement else 3
-        due = self.requirement.due_date if self.requirement and self.requirement.completed_at is None else date.max
-        return (pressing, due, self.course.slug)
-
-    @property
-    def status(self) -> str:
-        if self.completion is not None:
-            return "completed"
-        return "in_progress" if self.enrollment is not None else "not_started"
-
-    @property
-    def progress_percent(self) -> int:
-        if self.completion is not None:
-            return 100
-        return round(100 * self.lessons_done / self.lessons_total) if self.lessons_total else 0
 
 
 def published_courses() -> list[Course]:
@@ -91,53 +48,11 @@ def get_course(slug: str) -> Course | None:
     )
 
 
-def dashboard(user: User, today: date | None = None) -> list[CourseRow]:
-    """The learner's courses with due dates, status, progress and score, in a fixed number of queries.
-
-    Overdue courses come first, then those due soonest, then the rest.
-    """
-    today = today or business_today()
-    courses = published_courses()
-    requirements = {}
-    for requirement in assignments.requirements_of(user.id):  # due first: keep the most pressing per course
-        current = requirements.get(requirement.course_id)
-        if current is None or (current.completed_at is not None and requirement.completed_at is None):
-            requirements[requirement.course_id] = requirement
-    history = list(db.session.scalars(
-        select(Enrollment).where(Enrollment.user_id == user.id).order_by(Enrollment.started_at, Enrollment.id)
-    ))
-    by_cycle = {(e.course_id, e.cycle): e for e in history}
-    latest = {e.course_id: e for e in history}
-
-    def current(course_id: int) -> Enrollment | None:
-        wanted = requirements.get(course_id)
-        if wanted is not None and wanted.completed_at is None:  # a new cycle starts afresh
-            return by_cycle.get((course_id, wanted.period))
-        return latest.get(course_id)
-
-    enrollments = {c.id: e for c in courses if (e := current(c.id)) is not None}
-    version_ids = {c.current_version_id for c in courses} | {e.course_version_id for e in enrollments.values()}
-    versions = {v.id: v for v in db.session.scalars(select(CourseVersion).where(CourseVersion.id.in_(version_ids)))}
-    lesson_counts = dict(db.session.execute(
-        select(Lesson.course_version_id, func.count())
-        .where(Lesson.course_version_id.in_(version_ids)).group_by(Lesson.course_version_id)
-    ).all())
-    done_counts = dict(db.session.execute(
-        select(LessonProgress.enrollment_id, func.count()).join(Enrollment)
-        .where(Enrollment.user_id == user.id).group_by(LessonProgress.enrollment_id)
-    ).all())
-    completions = {c.enrollment_id: c for c in db.session.scalars(select(Completion).where(Completion.user_id == user.id))}
-    rows = []
-    for course in courses:
-        enrollment = enrollments.get(course.id)
-        version = versions[enrollment.course_version_id if enrollment else course.current_version_id]
-        rows.append(CourseRow(
-            course, version, enrollment, done_counts.get(enrollment.id, 0) if enrollment else 0,
-            lesson_counts.get(version.id, 0), completions.get(enrollment.id) if enrollment else None,
-            requirements.get(course.id), today,
-        ))
-    rows.sort(key=CourseRow.sort_key)
-    return rows
+def cycle_due(user: User, course: Course) -> str | None:
+    """The cycle the learner's work on ``course`` counts for now ("2026", "2026H2", "once"), as the
+    mandatory-training rules answer it; None when the course is not (or no longer) required."""
+    answers = [value for _receiver, value in signals.cycle_due.send(None, user_id=user.id, course_id=course.id)]
+    return next((value for value in answers if value is not None), None)
 
 
 def find_enrollment(user: User, course: Course) -> Enrollment | None:
@@ -146,10 +61,10 @@ def find_enrollment(user: User, course: Course) -> Enrollment | None:
     With an open requirement (say for 2027), that period's enrolment (None if not started yet, even
     when an earlier cycle was completed); otherwise the most recent enrolment.
     """
-    requirement = assignments.open_requirement(user.id, course.id)
+    cycle = cycle_due(user, course)
     query = select(Enrollment).where(Enrollment.user_id == user.id, Enrollment.course_id == course.id)
-    if requirement is not None:
-        return db.session.scalar(query.where(Enrollment.cycle == requirement.period))
+    if cycle is not None:
+        return db.session.scalar(query.where(Enrollment.cycle == cycle))
     return db.session.scalar(query.order_by(Enrollment.started_at.desc(), Enrollment.id.desc()).limit(1))
 
 
@@ -158,15 +73,14 @@ def enroll(user: User, course: Course) -> Enrollment:
     existing = find_enrollment(user, course)
     if existing is not None:
         return existing
-    requirement = assignments.open_requirement(user.id, course.id)
     enrollment = Enrollment(user=user, course=course, course_version_id=course.current_version_id,
-                            cycle=requirement.period if requirement else "", started_at=utcnow())
+                            cycle=cycle_due(user, course) or "", started_at=utcnow())
     try:
         with db.session.begin_nested():
             db.session.add(enrollment)
     except IntegrityError:  # a concurrent request enrolled first
         return find_enrollment(user, course)
-    assignments.on_course_started(enrollment)
+    signals.course_started.send(None, enrollment=enrollment)
     return enrollment
 
 
@@ -234,8 +148,6 @@ def new_certificate_code() -> str:
 
 def exam_passed(enrollment: Enrollment) -> bool:
     """True when one of the learner's attempts at this course's exam passed."""
-    from app.quizzes.models import Attempt
-
     return db.session.scalar(
         select(Attempt.id).where(Attempt.enrollment_id == enrollment.id, Attempt.passed.is_(True)).limit(1)
     ) is not None
@@ -243,8 +155,6 @@ def exam_passed(enrollment: Enrollment) -> bool:
 
 def scenario_requirements(enrollment: Enrollment) -> list[tuple[CourseScenario, bool]]:
     """Each role-play the course requires, and whether the learner has met it."""
-    from app.quizzes.models import ScenarioRun
-
     result = []
     for requirement in enrollment.course_version.scenarios:
         scenario_id = requirement.scenario_version.scenario_id
@@ -279,8 +189,13 @@ def complete_if_done(enrollment: Enrollment, now=None) -> Completion | None:
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.completed_at = now
     db.session.flush()
-    assignments.on_course_completed(completion)
+    signals.course_completed.send(None, completion=completion)
     return completion
+
+
+@signals.scenario_passed.connect
+def _complete_courses_waiting_for(_sender, *, user_id: int, scenario_id: int, now) -> None:
+    complete_courses_requiring(user_id, scenario_id, now)
 
 
 def complete_courses_requiring(user_id: int, scenario_id: int, now=None) -> list[Completion]:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the type of OrgUnit.users only: org sits below auth and never imports it
     from app.auth.models import User
 
 

@@ -13,7 +13,7 @@ from app.core import audit, signals
 from app.core.exceptions import CodedError
 from app.core.multilingual import fill_traditional
 from app.extensions import db
-from app.public.models import Campaign, CampaignModule, CampaignTrack
+from app.public.models import Campaign, CampaignModule, CampaignTrack, PublicPlay
 
 MAX_TRACK_ROWS = 6  # rows of the track editor; the content files allow the same number
 RETIRED = 1000  # positions from here on: tracks dropped from a campaign but kept for their plays
@@ -126,8 +126,6 @@ def save(campaign: Campaign | None, data: CampaignInput, *, actor) -> Campaign:
 
 
 def _has_plays(track: CampaignTrack) -> bool:
-    from app.public.models import PublicPlay
-
     return track.id is not None and db.session.scalar(
         select(PublicPlay.id).where(PublicPlay.track_id == track.id).limit(1)) is not None
 

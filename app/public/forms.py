@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.forms import CachedTranslationsForm
 from app.core.multilingual import pick
+from app.core.templating import current_locale
 from app.public.players import NICKNAME_MAX, REGIONS
 
 
@@ -23,8 +24,6 @@ class StartForm(CachedTranslationsForm):
 
     def __init__(self, *args, tracks=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from app.core.templating import current_locale
-
         locale = current_locale()
         self.track.choices = [SelectChoice(t.key, pick(t.title, locale)) for t in tracks]
         if len(tracks) == 1 and not self.track.data:

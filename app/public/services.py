@@ -21,6 +21,7 @@ from app.core.exceptions import CodedError
 from app.core.time import as_utc, utcnow
 from app.extensions import db
 from app.public.models import Campaign, CampaignTrack, PublicAnswer, PublicPlay
+from app.public.players import mask
 from app.quizzes import engine
 
 
@@ -273,8 +274,6 @@ def leaderboard(campaign: Campaign, *, day: date | None = None, limit: int = 20,
                                                 ranked_per_player.c.finished_at.asc())).label("rank"))
         .where(ranked_per_player.c.best == 1).subquery()
     )
-    from app.public.players import mask
-
     def row(r) -> BoardRow:
         return BoardRow(r.rank, mask(r.nickname), r.region, r.percent, r.seconds, r.player_key == player_key)
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select, update
 
 from app.content import scenario_graph as engine
 from app.content.models import Scenario, ScenarioVersion
+from app.core import signals
 from app.core.exceptions import CodedError
 from app.core.time import utcnow
 from app.extensions import db
@@ -154,10 +155,9 @@ def choose(run: ScenarioRun, node_id: str, step: int, choice_index: int, now=Non
     db.session.flush()
     if graph.is_ending(target):
         _finish(run, graph, now)
-        if run.passed:
-            from app.learning.services import complete_courses_requiring
-
-            complete_courses_requiring(run.user_id, run.scenario_version.scenario_id, now)
+        if run.passed:  # courses that were waiting for this role-play may now be complete
+            signals.scenario_passed.send(None, user_id=run.user_id, scenario_id=run.scenario_version.scenario_id,
+                                         now=now)
     return run
 
 

@@ -14,9 +14,9 @@ from app.assignments.models import overdue as overdue_rule
 from app.auth.models import User
 from app.content.models import Course
 from app.extensions import db
-from app.learning.models import Completion, Enrollment
+from app.learning.models import Attempt, Completion, Enrollment
 from app.org.models import OrgUnit
-from app.quizzes.models import Attempt, ScenarioRun
+from app.quizzes.models import ScenarioRun
 
 
 @dataclass(frozen=True)

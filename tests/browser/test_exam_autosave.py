@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.core.time import utcnow
 from app.extensions import db
-from app.quizzes.models import Attempt, AttemptStatus
+from app.learning.models import Attempt, AttemptStatus
 from tests.browser.test_learner_journey import COURSE, _answer, _answer_key
 from tests.conftest import PASSWORD, csrf_token, login
 from tests.learning.helpers import finish_lessons, start_course

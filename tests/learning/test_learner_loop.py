@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 
 from app.core.time import utcnow
 from app.extensions import db
-from app.learning.models import Completion, LessonProgress
-from app.quizzes.models import Attempt, AttemptStatus
+from app.learning.models import Attempt, AttemptStatus, Completion, LessonProgress
 from tests.conftest import TINY_ANSWERS, csrf_token, login
 from tests.learning.helpers import answers_for, finish_lessons, open_exam, start_course
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.content import scenario_graph as engine
-from app.content.loader import Issues
+from app.content.reader import Issues
 from app.content.scenarios import load_scenario
 from tests.conftest import REPO
 from tests.scenario_fixture import TINY_SCENARIO

@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from app.content import scenario_graph as engine
 from app.content.loader import load_tree
 from app.extensions import db
-from app.learning.models import LessonProgress
-from app.quizzes.models import Attempt, AttemptAnswer, AttemptStatus, ScenarioRun
+from app.learning.models import Attempt, AttemptAnswer, AttemptStatus, LessonProgress
+from app.quizzes.models import ScenarioRun
 from tests.conftest import REPO, csrf_token, login
 from tests.learning.helpers import finish_lessons, open_exam, start_course
 

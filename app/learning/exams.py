@@ -15,9 +15,8 @@ from app.core.exceptions import CodedError
 from app.core.time import as_utc, utcnow
 from app.extensions import db
 from app.learning import services as learning
-from app.learning.models import Enrollment
+from app.learning.models import Attempt, AttemptAnswer, AttemptStatus, Enrollment
 from app.quizzes import engine
-from app.quizzes.models import Attempt, AttemptAnswer, AttemptStatus
 
 
 class ExamError(CodedError):

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.extensions import db
-from app.quizzes import services
+from app.learning import exams as services
 
 exams_cli = AppGroup("exams", help="Exam attempts.")
 
