@@ -85,7 +85,6 @@ def _values() -> dict[str, list]:
         "admin.account": [{"user_id": employee.id}, {"user_id": 10**9}],
         "campaign_admin.show": [{"campaign_id": campaign.id}, {"campaign_id": 10**9}],
         "campaign_admin.edit": [{"campaign_id": campaign.id}],
-        "campaign_admin.export": [{"campaign_id": campaign.id}],
         "campaign_admin.links": [{"campaign_id": campaign.id}],
         "api.org_summary": [{"code": "XB0000"}, {"code": "XB1100", "period": "2026"}, {"code": "nope"}],
         "api.completions": [{}, {"period": "once", "limit": "5"}],

@@ -16,6 +16,7 @@ from app.auth.models import Role
 from app.content.models import PublicModule, Quiz
 from app.core import audit
 from app.core.charts import bar_chart, line_chart
+from app.core.forms import ConfirmForm
 from app.core.multilingual import fill_traditional, pick
 from app.core.templating import current_locale
 from app.core.time import business_today
@@ -195,11 +196,14 @@ def _ancestors(unit: OrgUnit | None) -> list[OrgUnit]:
     return [found[i] for i in ids if i in found]
 
 
-@bp.get("/<int:campaign_id>/export.xlsx")
+@bp.post("/<int:campaign_id>/export.xlsx")
 @role_required(Role.CONTENT_ADMIN)
 def export(campaign_id: int):
-    """The activity-summary workbook (活动总结): the same figures as the analytics page."""
+    """The activity-summary workbook (活动总结): the same figures as the analytics page. A POST with
+    CSRF, like the HR exports: every download is recorded in the audit trail, and GET never writes."""
     campaign = _campaign_or_404(campaign_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     data = campaign_workbook(campaign, current_locale())
     audit.record("campaign.export", actor=current_user, target=campaign.slug, format="xlsx")
     db.session.commit()

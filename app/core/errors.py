@@ -6,6 +6,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from app.extensions import db
 
@@ -33,8 +34,9 @@ def _messages() -> dict[int, tuple[str, str]]:
 
 
 def _render(code: int, detail: str | None = None):
-    if request.path.startswith(("/healthz", "/api/")):
-        return jsonify(error=code), code
+    if request.path.startswith(("/healthz", "/api/")):  # the API's error shape: a code word and a sentence
+        name = HTTP_STATUS_CODES.get(code, "error")
+        return jsonify(error=name.lower().replace(" ", "_").replace("'", ""), message=f"{code} {name}."), code
     title, message = _messages().get(code, (str(code), ""))
     try:
         return render_template("errors/error.html", code=code, title=title,

@@ -85,7 +85,7 @@ def live_the_year(*, hr: User, hasher: Passwords, today: date, formula: Formula,
         with _at(midyear, 8):
             assignments.sync_all(midyear)  # the second half-year's requirements open
         with _at(date(year, 7, 10), 17):
-            periods.lock(f"{year}H1", root=head, formula=formula, actor=hr, today=date(year, 7, 10))
+            periods.lock(f"{year}H1", root=head, formula=formula, actor=hr)
         _hire(hasher, made, since=midyear, until=today)
         _work(rng, plans, date(year, 7, 11), today, made)
     with _at(today, 7):

@@ -7,6 +7,7 @@ QR code comes from segno. Pure Python (no Flask).
 from __future__ import annotations
 
 import io
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,14 +40,8 @@ def _font(weight: str, size: int) -> ImageFont.FreeTypeFont:
     raise FontMissing("no CJK font found; install fonts-noto-cjk")
 
 
-def font_available() -> bool:
-    return any(Path(c).exists() for c in FONT_CANDIDATES["regular"])
-
-
 def _tokens(text: str) -> list[str]:
     """Chinese breaks between any two characters; Latin words stay whole."""
-    import re
-
     return re.findall(r"[A-Za-z0-9'’.,:;!?%-]+\s*|\s+|.", text)
 
 

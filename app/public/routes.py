@@ -288,6 +288,7 @@ def submit(token: str, position: int):
     try:
         services.answer(play, position, int(shown), request.form.getlist("choice"), player_key=player_key())
         services.finish_if_complete(play.id, min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"])
+        db.session.commit()
     except PlayError as error:
         if error.code == "not_drawn":
             return render_template("public/refused.html", play=play, message=play_messages()[error.code]), 400

@@ -7,6 +7,7 @@ answer to the same question (a re-answer or a double submit) is refused and reco
 
 from __future__ import annotations
 
+import hmac
 import random
 import secrets
 from dataclasses import dataclass
@@ -38,13 +39,12 @@ class Key:
     answer: frozenset[str]
 
 
-def option_order(kind: str, options: list, rng: random.Random, shuffle: bool) -> list[str]:
+def option_order(kind: str, options: list) -> list[str]:
+    """The option keys in the order the question shows them (public questions keep the author's order:
+    their explanations may say "the first two")."""
     if kind == "truefalse":
         return list(engine.TRUEFALSE_VALUES)
-    keys = [option[0] for option in options]
-    if shuffle:
-        rng.shuffle(keys)
-    return keys
+    return [option[0] for option in options]
 
 
 def plays_today(player_key: str, campaign: Campaign, today: date) -> int:
@@ -73,7 +73,7 @@ def start_campaign_play(campaign: Campaign, track: CampaignTrack, *, player_key:
         if used >= campaign.attempts_per_day:
             raise PlayError("cap_reached", cap=campaign.attempts_per_day)
         chosen = rng.sample(questions, min(campaign.questions_per_play, len(questions)))
-        play = _new_play(player_key, version, chosen, rng, today)
+        play = _new_play(player_key, version, chosen, today)
         play.campaign_id, play.track_id, play.org_unit_id, play.seq = campaign.id, track.id, org_unit_id, used + 1
         play.nickname, play.region, play.counts = nickname, region, phase == "running"
         try:
@@ -85,23 +85,22 @@ def start_campaign_play(campaign: Campaign, track: CampaignTrack, *, player_key:
     raise PlayError("cap_reached", cap=campaign.attempts_per_day)
 
 
-def start_module_practice(module: PublicModule, *, player_key: str, today: date,
-                          rng: random.Random | None = None) -> PublicPlay:
+def start_module_practice(module: PublicModule, *, player_key: str, today: date) -> PublicPlay:
     """A practice play of a module's own questions, in their order; never on any board."""
     version = module.current_version.practice
-    play = _new_play(player_key, version, list(version.questions), rng or random.SystemRandom(), today)
+    play = _new_play(player_key, version, list(version.questions), today)
     play.module_id = module.id
     db.session.add(play)
     db.session.flush()
     return play
 
 
-def _new_play(player_key: str, version: QuizVersion, questions: list[Question], rng, today: date) -> PublicPlay:
+def _new_play(player_key: str, version: QuizVersion, questions: list[Question], today: date) -> PublicPlay:
     # Options keep the author's order and letters: public explanations name options by letter
     # ("the tempting one is C"), and the key is safe on the server whatever the order.
     # each entry also keeps the question's kind and key (server side only), so that grading an
     # answer needs no second query
-    drawn = [[q.id, option_order(q.kind, q.options, rng, shuffle=False), q.kind, sorted(q.answer)] for q in questions]
+    drawn = [[q.id, option_order(q.kind, q.options), q.kind, sorted(q.answer)] for q in questions]
     return PublicPlay(token=secrets.token_urlsafe(24), player_key=player_key, quiz_version_id=version.id,
                       day=today, drawn=drawn, question_count=len(drawn), started_at=utcnow())
 
@@ -169,14 +168,14 @@ def answer(play: PublicPlay | PlayRef, position: int, question_id: int, indexes:
         raise PlayError("bad_choice")
     points = float(engine.grade(key.kind, key.answer, response))
     correct = response == key.answer
-    # one Core INSERT (no unit-of-work, no reload after commit): this is the public hot path
+    # one Core INSERT (no unit-of-work, no reload after commit): this is the public hot path; the
+    # unique (play, position) refuses a second answer at once, and the caller commits
     try:
         db.session.connection().execute(_INSERT_ANSWER, {
             "play_id": play.id, "position": position, "question_id": question_id,
             "choice": ",".join(sorted(response)), "correct": correct, "points": points, "answered_at": utcnow()})
-        db.session.commit()
     except IntegrityError:
-        db.session.rollback()
+        db.session.rollback()  # the failed INSERT ends the transaction on PostgreSQL; nothing else was written
         raise PlayError("already_answered") from None
     return Outcome(correct, points, tuple(sorted(response)))
 
@@ -216,7 +215,7 @@ def finish(play: PublicPlay, answered: dict[int, PublicAnswer], *, min_seconds: 
 
 
 def finish_if_complete(play_id: int, *, min_seconds: float = 2.0) -> PublicPlay | None:
-    """After an answer: score the play when its last question has been answered (commits)."""
+    """After an answer: score the play when its last question has been answered (the caller commits)."""
     count, answered_count = db.session.execute(
         select(PublicPlay.question_count, select(func.count()).where(PublicAnswer.play_id == play_id).scalar_subquery())
         .where(PublicPlay.id == play_id, PublicPlay.finished_at.is_(None))
@@ -225,7 +224,6 @@ def finish_if_complete(play_id: int, *, min_seconds: float = 2.0) -> PublicPlay 
         return None
     play = db.session.get(PublicPlay, play_id)
     finish(play, answers_of(play), min_seconds=min_seconds)
-    db.session.commit()
     return play
 
 
@@ -293,14 +291,6 @@ def best_today(player_key: str, campaign: Campaign, today: date) -> float | None
     )
 
 
-def elapsed(play: PublicPlay, now: datetime | None = None) -> int:
-    if play.seconds is not None:
-        return play.seconds
-    return int(((now or utcnow()) - as_utc(play.started_at)).total_seconds())
-
-
 def player_key_matches(play: PublicPlay, key: str) -> bool:
     """Whether the visitor holds the cookie the play was started with (only they may answer)."""
-    import hmac
-
     return hmac.compare_digest(play.player_key, key)

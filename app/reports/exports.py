@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-import tempfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
@@ -68,13 +67,13 @@ def _scope(unit: OrgUnit, period: str):
     return and_(Requirement.active.is_(True), Requirement.period == period, Requirement.org_path.like(unit.path + "%"))
 
 
-def assessment_rows(unit: OrgUnit, period: str, formula: Formula, today: date) -> Iterator[list]:
+def assessment_rows(unit: OrgUnit, period: str, formula: Formula) -> Iterator[list]:
     """One row per employee with requirements in the unit and period (live figures)."""
-    for row, _path in assessment_rows_with_paths(unit, period, formula, today):
+    for row, _path in assessment_rows_with_paths(unit, period, formula):
         yield row
 
 
-def assessment_rows_with_paths(unit: OrgUnit, period: str, formula: Formula, today: date) -> Iterator[tuple[list, str]]:
+def assessment_rows_with_paths(unit: OrgUnit, period: str, formula: Formula) -> Iterator[tuple[list, str]]:
     """Live assessment rows, each with the employee's org path (kept in snapshots for scoping)."""
     on_time = func.sum(case((done_on_time(), 1), else_=0))
     late = func.sum(case((done_late(), 1), else_=0))
@@ -169,15 +168,6 @@ def csv_stream(header: list[str], rows: Iterable[list]) -> Iterator[bytes]:
             buffer.seek(0)
             buffer.truncate(0)
     yield buffer.getvalue().encode("utf-8")
-
-
-def write_xlsx(header: list[str], rows: Iterable[list], sheet: str):
-    """A temporary file holding the workbook (the same bytes as ``xlsx_stream``); caller closes it."""
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115  (handed to the caller, which closes it)
-    for chunk in xlsx_stream(header, rows, sheet):
-        handle.write(chunk)
-    handle.seek(0)
-    return handle
 
 
 # A minimal SpreadsheetML package written by hand: openpyxl (even in write-only mode) spends ~60 µs

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import delete, select
 
 from app.auth.models import User
@@ -28,7 +26,7 @@ def is_locked(period: str) -> bool:
     return record is not None and record.locked
 
 
-def lock(period: str, *, root: OrgUnit, formula: Formula, actor: User, today: date) -> int:
+def lock(period: str, *, root: OrgUnit, formula: Formula, actor: User) -> int:
     """Freeze the whole bank's assessment figures for ``period``; return the number of rows kept."""
     record = get(period) or AssessmentPeriod(period=period)
     if record.locked:
@@ -37,7 +35,7 @@ def lock(period: str, *, root: OrgUnit, formula: Formula, actor: User, today: da
     db.session.flush()
     db.session.execute(delete(AssessmentSnapshot).where(AssessmentSnapshot.period_id == record.id))
     batch, count = [], 0
-    for row, path in exports.assessment_rows_with_paths(root, period, formula, today):
+    for row, path in exports.assessment_rows_with_paths(root, period, formula):
         number, name, org_name, position, required, on_time, late, missing, exam, scenario, score = row
         batch.append({"period_id": record.id, "org_path": path, "employee_no": number, "name": name,
                       "org_name": org_name, "position": position or "", "required": required, "on_time": on_time,
@@ -64,11 +62,11 @@ def unlock(period: str, *, actor: User) -> None:
     audit.record("period.unlock", actor=actor, target=period)
 
 
-def assessment_rows(unit: OrgUnit, period: str, formula: Formula, today: date):
+def assessment_rows(unit: OrgUnit, period: str, formula: Formula):
     """The assessment rows to report: frozen ones for a locked period, live ones otherwise."""
     if is_locked(period):
         return snapshot_rows(unit, period)
-    return exports.assessment_rows(unit, period, formula, today)
+    return exports.assessment_rows(unit, period, formula)
 
 
 def snapshot_rows(unit: OrgUnit, period: str):

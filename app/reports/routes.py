@@ -167,8 +167,7 @@ def lock_period(period: str, action: str):
     if action not in ("lock", "unlock") or not ConfirmForm().validate_on_submit():
         abort(400)
     if action == "lock":
-        count = periods.lock(period, root=scope, formula=Formula.from_config(current_app.config),
-                             actor=current_user, today=business_today())
+        count = periods.lock(period, root=scope, formula=Formula.from_config(current_app.config), actor=current_user)
         flash(_("Period %(period)s locked: the assessment figures of %(n)d employees are frozen.", period=period, n=count),
               "success")
     else:
@@ -194,7 +193,7 @@ def export(kind: str, fmt: str):
     today = business_today()
     if kind == "assessment":
         header = exporting.ASSESSMENT_HEADERS[lang]
-        rows = periods.assessment_rows(unit, period, Formula.from_config(current_app.config), today)
+        rows = periods.assessment_rows(unit, period, Formula.from_config(current_app.config))
     else:
         header = exporting.REQUIREMENT_HEADERS[lang]
         rows = exporting.requirement_rows(unit, period, today, lang)

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.org.models import OrgUnit
 from app.public import attribution, players, services
 from app.public.models import Campaign, PublicPlay
-from tests.conftest import login
+from tests.conftest import csrf_token, login
 from tests.public.conftest import page_token, play_row, play_through, start_play, today
 
 
@@ -26,13 +26,15 @@ def _admin(client, make_user):
 
 
 def test_only_content_admins_reach_campaign_admin(client, make_user, campaign):
-    for path in ("/admin/campaigns", f"/admin/campaigns/{campaign.id}", f"/admin/campaigns/{campaign.id}/export.xlsx",
+    for path in ("/admin/campaigns", f"/admin/campaigns/{campaign.id}",
                  f"/admin/campaigns/{campaign.id}/links", "/admin/campaigns/new"):
         assert client.get(path).status_code == 302  # anonymous: sign in first
+    assert client.post(f"/admin/campaigns/{campaign.id}/export.xlsx").status_code in (302, 400)
     make_user("hr", roles=(Role.HR,), unit="HO")
     login(client, "hr")
     assert client.get("/admin/campaigns").status_code == 403
-    assert client.get(f"/admin/campaigns/{campaign.id}/export.xlsx").status_code == 403
+    token = csrf_token(client, "/learn")
+    assert client.post(f"/admin/campaigns/{campaign.id}/export.xlsx", data={"csrf_token": token}).status_code == 403
 
 
 def _form(**overrides) -> dict:
@@ -141,8 +143,13 @@ def test_the_analytics_page_and_its_xlsx_agree(client, make_user, org, campaign)
     _generate_plays(campaign, org)
     _admin(client, make_user)
     html = client.get(f"/admin/campaigns/{campaign.id}").get_data(as_text=True)
-    response = client.get(f"/admin/campaigns/{campaign.id}/export.xlsx")
+    assert client.get(f"/admin/campaigns/{campaign.id}/export.xlsx").status_code == 405  # GET never writes (audit)
+    assert client.post(f"/admin/campaigns/{campaign.id}/export.xlsx").status_code == 400  # no CSRF token
+    events = db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "campaign.export"))
+    response = client.post(f"/admin/campaigns/{campaign.id}/export.xlsx",
+                           data={"csrf_token": csrf_token(client, f"/admin/campaigns/{campaign.id}")})
     assert response.status_code == 200
+    assert db.session.scalar(select(func.count(AuditEvent.id)).where(AuditEvent.action == "campaign.export")) == events + 1
     book = load_workbook(BytesIO(response.data))
     summary = [c.value for c in book["概况"][2]]
     plays = db.session.scalar(select(func.count(PublicPlay.id)))

@@ -124,3 +124,16 @@ def test_the_openapi_document_survives_schemathesis(app, live_server, bank):  # 
          "--max-examples", "80", "--workers", "1", "--seed", "315", "--request-timeout", "20"],
         capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_a_nul_character_anywhere_in_a_request_is_a_400_never_a_500(client, app, bank):  # noqa: F811
+    """PostgreSQL cannot hold NUL in text: schemathesis found ?org=…%00… answering 500 there."""
+    login(client, "hr_ho")
+    token = _token(client)
+    api = app.test_client()
+    for url in ("/api/v1/completions?org=XB%00", "/api/v1/completions?course=a%00b",
+                "/api/v1/org-units/XB%000/summary"):
+        assert _get(api, url, token).status_code == 400, url
+    assert client.get("/hr?unit=XB%001").status_code == 400
+    assert api.post("/login", data={"username": "hr\x00", "password": "x"}).status_code == 400
+    assert _get(api, "/api/v1/completions?org=nope", token).status_code == 404  # the same without NUL
