@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.assignments.rules import DueRule, Status
 from app.auth.models import User
 from app.content.models import Course
+from app.core.models import UTCDateTime
 from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgUnit
@@ -50,7 +50,7 @@ class Assignment(db.Model):
     days: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     course: Mapped[Course] = relationship()
     audience_org: Mapped[OrgUnit | None] = relationship()
@@ -89,13 +89,13 @@ class Requirement(db.Model):
     org_path: Mapped[str] = mapped_column(String(255))
     position: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # the business day of completed_at (BUSINESS_TZ): what "on time" compares with the due date
     completed_on: Mapped[date | None] = mapped_column(Date)
     completion_id: Mapped[int | None] = mapped_column(ForeignKey("completions.id"))
     score: Mapped[float | None] = mapped_column(Float)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()
@@ -179,4 +179,4 @@ class Reminder(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     sent_on: Mapped[date] = mapped_column(Date, index=True)
     items: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -6,9 +6,10 @@ import enum
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, DateTime, Enum, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.models import UTCDateTime
 from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgUnit
@@ -45,8 +46,8 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # raised to end every signed-in session of the account (sign-out, new password, role change…)
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     org_unit: Mapped[OrgUnit | None] = relationship(
         back_populates="members", foreign_keys=[org_unit_id]
@@ -83,8 +84,8 @@ class SignInThrottle(db.Model):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    last_failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class UserRole(db.Model):

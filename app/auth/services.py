@@ -13,7 +13,7 @@ from app.auth.models import Role, SignInThrottle, User, UserRole
 from app.auth.passwords import Passwords, password_problem
 from app.core import audit
 from app.core.exceptions import CodedError
-from app.core.time import as_utc, utcnow
+from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgUnit
 
@@ -105,7 +105,7 @@ def authenticate(username: str, password: str, *, address: str, hasher: Password
     rules = {own_key: policy.account, throttle.address_key(address): policy.address}
     rows = {row.key: row for row in db.session.scalars(select(SignInThrottle).where(SignInThrottle.key.in_(rules)))}
     user = find_user(username)
-    if any(row.blocked_until and as_utc(row.blocked_until) > now for row in rows.values()):
+    if any(row.blocked_until and row.blocked_until > now for row in rows.values()):
         hasher.verify(None, password)
         return LoginResult(None, throttled=True)
     usable = user is not None and user.active
@@ -123,7 +123,7 @@ def _count_failure(row: SignInThrottle | None, key: str, rule: throttle.Rule, no
     if row is None:
         row = SignInThrottle(key=key, failures=0, last_failed_at=now)
         db.session.add(row)
-    elif now - as_utc(row.last_failed_at) > rule.forget:
+    elif now - row.last_failed_at > rule.forget:
         row.failures = 0
     row.failures += 1
     row.last_failed_at = now

@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     Boolean,
-    DateTime,
     ForeignKey,
     Integer,
     String,
@@ -15,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.models import UTCDateTime
 from app.core.time import utcnow
 from app.extensions import db
 
@@ -53,7 +53,7 @@ class QuizVersion(db.Model):
     shuffle_options: Mapped[bool] = mapped_column(Boolean, default=True)
     # when a learner may see right answers and explanations (content.questions.REVIEW_POLICIES)
     review: Mapped[str] = mapped_column(String(20), default="after_last_attempt", server_default="after_last_attempt")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     quiz: Mapped[Quiz] = relationship(foreign_keys=[quiz_id])
     questions: Mapped[list[Question]] = relationship(
@@ -115,7 +115,7 @@ class CourseVersion(db.Model):
     audience: Mapped[str] = mapped_column(String(200), default="")
     minutes: Mapped[int] = mapped_column(Integer, default=0)
     exam_id: Mapped[int | None] = mapped_column(ForeignKey("quiz_versions.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     course: Mapped[Course] = relationship(foreign_keys=[course_id])
     exam: Mapped[QuizVersion | None] = relationship()
@@ -174,7 +174,7 @@ class ScenarioVersion(db.Model):
     title: Mapped[dict] = mapped_column(JSON)
     data: Mapped[dict] = mapped_column(JSON)
     best_path: Mapped[list] = mapped_column(JSON, default=list)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     scenario: Mapped[Scenario] = relationship(foreign_keys=[scenario_id])
 
@@ -227,7 +227,7 @@ class PublicModuleVersion(db.Model):
     tags: Mapped[list] = mapped_column(JSON, default=list)
     body_html: Mapped[dict] = mapped_column(JSON)
     practice_id: Mapped[int] = mapped_column(ForeignKey("quiz_versions.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     module: Mapped[PublicModule] = relationship(foreign_keys=[module_id])
     practice: Mapped[QuizVersion] = relationship()

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from app.core.time import utcnow
 from app.extensions import db
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment, stored in UTC and always read back aware and in UTC.
+
+    SQLite keeps timestamps as text without their offset and hands them back naive; PostgreSQL
+    keeps the instant. Normalising every value written (an aware time in any zone becomes UTC; a
+    naive one is taken as UTC) and every value read makes both behave alike, so no code has to
+    remember which database it runs on."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return _utc(value)
+
+    def process_result_value(self, value, dialect):
+        return _utc(value)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None or not isinstance(value, datetime):
+        return value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def enum_column(cls):
@@ -22,7 +47,7 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     action: Mapped[str] = mapped_column(String(64), index=True)
     target: Mapped[str] = mapped_column(String(255), default="")

@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from app.core.time import as_utc
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.public import players, services
@@ -49,7 +48,7 @@ def seed_plays(today: date, *, count: int = 160, rng_seed: int = 315) -> int:
                 wrong = [str(i) for i, option in enumerate(order) if option not in key_options]
                 choice = right if (rng.random() < skill or not wrong) else [rng.choice(wrong)]
                 services.answer(play, position, question_id, choice, player_key=key)
-            shift = as_utc(play.started_at) - timedelta(days=(today - day).days)
+            shift = play.started_at - timedelta(days=(today - day).days)
             play.started_at = shift
             for answer in services.answers_of(play).values():
                 answer.answered_at = shift + timedelta(seconds=20 * answer.position + rng.randint(0, 15))

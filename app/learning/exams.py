@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.content.models import Question, QuizVersion
 from app.core.exceptions import CodedError
-from app.core.time import as_utc, utcnow
+from app.core.time import utcnow
 from app.extensions import db
 from app.learning import services as learning
 from app.learning.models import Attempt, AttemptAnswer, AttemptStatus, Enrollment
@@ -194,7 +194,7 @@ def submit_attempt(attempt: Attempt, responses: dict[int, list[str]] | None, *, 
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
         .values(status=AttemptStatus.EXPIRED if overrun else AttemptStatus.SUBMITTED,
-                submitted_at=min(now, as_utc(attempt.deadline_at) + timedelta(seconds=grace)) if overrun else now)
+                submitted_at=min(now, attempt.deadline_at + timedelta(seconds=grace)) if overrun else now)
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(attempt)
@@ -223,7 +223,7 @@ def _record_best(attempt: Attempt) -> None:
 
 
 def _overrun(attempt: Attempt, now: datetime, grace: int) -> bool:
-    deadline = as_utc(attempt.deadline_at)
+    deadline = attempt.deadline_at
     return deadline is not None and now > deadline + timedelta(seconds=grace)
 
 
@@ -254,7 +254,7 @@ def overdue_attempts(now: datetime | None = None, grace: int = 60) -> list[Attem
 
 def seconds_left(attempt: Attempt, now: datetime | None = None) -> int | None:
     """Seconds until the deadline (never negative), or None without a time limit."""
-    deadline = as_utc(attempt.deadline_at)
+    deadline = attempt.deadline_at
     if deadline is None:
         return None
     return max(int((deadline - (now or utcnow())).total_seconds()), 0)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.content.models import Course, CourseVersion, Question, QuizVersion
-from app.core.models import enum_column
+from app.core.models import UTCDateTime, enum_column
 from app.core.time import utcnow
 from app.extensions import db
 
@@ -35,8 +35,8 @@ class Enrollment(db.Model):
     status: Mapped[EnrollmentStatus] = mapped_column(
         enum_column(EnrollmentStatus), default=EnrollmentStatus.IN_PROGRESS
     )
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     best_percent: Mapped[float | None] = mapped_column(Float)
 
     user: Mapped[User] = relationship()
@@ -54,7 +54,7 @@ class LessonProgress(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
     lesson_slug: Mapped[str] = mapped_column(String(100))
-    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     enrollment: Mapped[Enrollment] = relationship(back_populates="progress")
 
@@ -69,7 +69,7 @@ class Completion(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
     course_version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"))
-    completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # the business day of completed_at (BUSINESS_TZ): the date a certificate and every export show
     completed_on: Mapped[date | None] = mapped_column(Date)
     percent: Mapped[float] = mapped_column(Float)
@@ -98,9 +98,9 @@ class Attempt(db.Model):
     quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_versions.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[AttemptStatus] = mapped_column(enum_column(AttemptStatus), default=AttemptStatus.OPEN)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     score: Mapped[float | None] = mapped_column(Float)
     max_score: Mapped[int] = mapped_column(Integer, default=0)
     percent: Mapped[float | None] = mapped_column(Float)

@@ -8,7 +8,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -19,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.content.models import PublicModule, Question, Quiz, QuizVersion
+from app.core.models import UTCDateTime
 from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgUnit
@@ -44,8 +44,8 @@ class Campaign(db.Model):
     published: Mapped[bool] = mapped_column(Boolean, default=True)
     attempts_per_day: Mapped[int] = mapped_column(Integer, default=3)
     questions_per_play: Mapped[int] = mapped_column(Integer, default=10)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     modules: Mapped[list[CampaignModule]] = relationship(
         order_by="CampaignModule.position", cascade="all, delete-orphan"
@@ -126,8 +126,8 @@ class PublicPlay(db.Model):
     # [[question id, [option keys in shown order], kind, answer key], ...]: never sent to players
     drawn: Mapped[list] = mapped_column(JSON)
     question_count: Mapped[int] = mapped_column(Integer)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     points: Mapped[float | None] = mapped_column(Float)
     percent: Mapped[float | None] = mapped_column(Float)
     seconds: Mapped[int | None] = mapped_column(Integer)
@@ -155,6 +155,6 @@ class PublicAnswer(db.Model):
     choice: Mapped[str] = mapped_column(String(20))  # option keys chosen, sorted, comma-separated
     correct: Mapped[bool] = mapped_column(Boolean)
     points: Mapped[float] = mapped_column(Float)
-    answered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     question: Mapped[Question] = relationship()

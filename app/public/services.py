@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from app.content.models import PublicModule, Question, QuizVersion
 from app.core.exceptions import CodedError
-from app.core.time import as_utc, utcnow
+from app.core.time import utcnow
 from app.extensions import db
 from app.public.models import Campaign, CampaignTrack, PublicAnswer, PublicPlay
 from app.public.players import mask
@@ -203,13 +203,13 @@ def finish(play: PublicPlay, answered: dict[int, PublicAnswer], *, min_seconds: 
     """
     if play.finished_at is not None or next_position(play, answered) is not None:
         return play
-    times = sorted(as_utc(a.answered_at) for a in answered.values())
+    times = sorted(a.answered_at for a in answered.values())
     last = times[-1]
     play.points = round(sum(a.points for a in answered.values()), 4)
     play.percent = round(play.points * 100 / play.question_count, 2) if play.question_count else 0.0
-    play.seconds = max(int((last - as_utc(play.started_at)).total_seconds()), 1)
+    play.seconds = max(int((last - play.started_at).total_seconds()), 1)
     play.finished_at = last
-    gaps = [(later - earlier).total_seconds() for earlier, later in zip([as_utc(play.started_at), *times], times, strict=False)]
+    gaps = [(later - earlier).total_seconds() for earlier, later in zip([play.started_at, *times], times, strict=False)]
     play.plausible = min(gaps, default=min_seconds) >= min_seconds
     return play
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.content.models import ScenarioVersion
-from app.core.models import enum_column
+from app.core.models import UTCDateTime, enum_column
 from app.core.time import utcnow
 from app.extensions import db
 
@@ -34,8 +34,8 @@ class ScenarioRun(db.Model):
     status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus), default=RunStatus.IN_PROGRESS)
     current: Mapped[str] = mapped_column(String(100))
     steps: Mapped[int] = mapped_column(Integer, default=0)
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ending: Mapped[str | None] = mapped_column(String(100))
     outcome: Mapped[str | None] = mapped_column(String(20))
     scores: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -65,6 +65,6 @@ class ScenarioDecision(db.Model):
     step: Mapped[int] = mapped_column(Integer)
     node_id: Mapped[str] = mapped_column(String(100))
     choice_index: Mapped[int] = mapped_column(Integer)
-    chosen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     run: Mapped[ScenarioRun] = relationship(back_populates="decisions")

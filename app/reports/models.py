@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.core.models import UTCDateTime
 from app.extensions import db
 
 
@@ -18,7 +19,7 @@ class AssessmentPeriod(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[str] = mapped_column(String(10), unique=True)
     locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    locked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
