@@ -43,11 +43,11 @@ def seed_plays(today: date, *, count: int = 160, rng_seed: int = 315) -> int:
             answered = play.question_count if rng.random() < 0.85 else rng.randint(1, play.question_count - 1)
             skill = rng.uniform(0.45, 0.95)
             for position in range(1, answered + 1):
-                question_id, order, _kind, key_options = play.drawn[position - 1]
-                right = [str(i) for i, option in enumerate(order) if option in key_options]
-                wrong = [str(i) for i, option in enumerate(order) if option not in key_options]
+                drawn = play.question_at(position)
+                right = [str(i) for i, option in enumerate(drawn.order) if option in drawn.answer]
+                wrong = [str(i) for i, option in enumerate(drawn.order) if option not in drawn.answer]
                 choice = right if (rng.random() < skill or not wrong) else [rng.choice(wrong)]
-                services.answer(play, position, question_id, choice, player_key=key)
+                services.answer(play, position, drawn.question_id, choice, player_key=key)
             shift = play.started_at - timedelta(days=(today - day).days)
             play.started_at = shift
             for answer in services.answers_of(play).values():

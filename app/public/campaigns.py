@@ -12,11 +12,11 @@ from app.content.models import PublicModule, PublicModuleVersion, Question, Quiz
 from app.core import audit, signals
 from app.core.exceptions import CodedError
 from app.core.multilingual import fill_traditional
+from app.core.time import utcnow
 from app.extensions import db
 from app.public.models import Campaign, CampaignModule, CampaignTrack, PublicPlay
 
 MAX_TRACK_ROWS = 6  # rows of the track editor; the content files allow the same number
-RETIRED = 1000  # positions from here on: tracks dropped from a campaign but kept for their plays
 
 
 class CampaignError(CodedError):
@@ -110,14 +110,14 @@ def save(campaign: Campaign | None, data: CampaignInput, *, actor) -> Campaign:
     for position, item in enumerate(data.tracks, 1):
         track = existing.get(item.key) or CampaignTrack(key=item.key)
         track.title, track.description, track.quiz, track.position = item.title, item.description, item.quiz, position
+        track.retired_at = None  # a retired track put back is live again
         tracks.append(track)
     wanted = {i.key for i in data.tracks}
     # a dropped track with plays is kept for their history, retired out of the picker; one
     # without plays is deleted
     retired = [t for key, t in existing.items() if key not in wanted and _has_plays(t)]
     for track in retired:
-        if track.position < RETIRED:
-            track.position += RETIRED
+        track.retired_at = track.retired_at or utcnow()
     campaign.tracks = tracks + retired
     db.session.flush()
     audit.record("campaign.create" if created else "campaign.update", actor=actor, target=campaign.slug,
@@ -131,7 +131,7 @@ def _has_plays(track: CampaignTrack) -> bool:
 
 
 def active_tracks(campaign: Campaign) -> list[CampaignTrack]:
-    return [t for t in campaign.tracks if t.position < RETIRED]
+    return [t for t in campaign.tracks if t.retired_at is None]
 
 
 def track_modules(tracks: list[CampaignTrack], limit: int = 4) -> dict[int, list[PublicModule]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -88,6 +89,9 @@ class CampaignTrack(db.Model):
     description: Mapped[dict] = mapped_column(JSON, default=dict)
     quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id"))
     position: Mapped[int] = mapped_column(Integer)
+    # set when the track was dropped from its campaign after people had played it: kept for their
+    # plays and the figures, out of the picker
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     quiz: Mapped[Quiz] = relationship()
 
@@ -123,7 +127,7 @@ class PublicPlay(db.Model):
     seq: Mapped[int | None] = mapped_column(Integer)
     # False when answers came faster than anyone reads a question: scored, but kept off the boards
     plausible: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
-    # [[question id, [option keys in shown order], kind, answer key], ...]: never sent to players
+    # the questions drawn, as DrawnQuestion.to_json() lists: never sent to players
     drawn: Mapped[list] = mapped_column(JSON)
     question_count: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -137,6 +141,10 @@ class PublicPlay(db.Model):
     module: Mapped[PublicModule | None] = relationship()
     quiz_version: Mapped[QuizVersion] = relationship()
     org_unit: Mapped[OrgUnit | None] = relationship()
+
+    def question_at(self, position: int) -> DrawnQuestion | None:
+        """The question drawn at ``position`` (1-based), or None outside the play."""
+        return drawn_at(self.drawn, position)
 
 
 class PublicAnswer(db.Model):
@@ -158,3 +166,27 @@ class PublicAnswer(db.Model):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     question: Mapped[Question] = relationship()
+
+
+@dataclass(frozen=True, slots=True)
+class DrawnQuestion:
+    """One question of a play as drawn, kept with the play on the server so that answering it needs no
+    second query: its option keys in the order shown, its kind and its answer key."""
+
+    question_id: int
+    order: tuple[str, ...]
+    kind: str
+    answer: frozenset[str]
+
+    def to_json(self) -> list:
+        return [self.question_id, list(self.order), self.kind, sorted(self.answer)]
+
+    @classmethod
+    def from_json(cls, item: list) -> DrawnQuestion:
+        question_id, order, kind, answer = item
+        return cls(int(question_id), tuple(order), kind, frozenset(answer))
+
+
+def drawn_at(drawn: list, position: int) -> DrawnQuestion | None:
+    """The question at ``position`` (1-based) of a play's stored list, or None outside it."""
+    return DrawnQuestion.from_json(drawn[position - 1]) if 1 <= position <= len(drawn) else None

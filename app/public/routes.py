@@ -260,8 +260,9 @@ def question(token: str, position: int):
     first_open = services.next_position(play, answered)
     if position not in answered and first_open is not None and position > first_open:
         return redirect(url_for("public.question", token=token, position=first_open))
-    question_id, order = play.drawn[position - 1][:2]
-    item = db.session.get(Question, question_id)
+    drawn = play.question_at(position)
+    order = drawn.order
+    item = db.session.get(Question, drawn.question_id)
     answer = answered.get(position)
     texts = {key: texts for key, texts in item.options}
     options = [texts.get(key) for key in order] if item.kind != "truefalse" else None
@@ -305,7 +306,7 @@ def _same_answer_again(play, position: int) -> bool:
     existing = services.answers_of(play).get(position)
     if existing is None:
         return False
-    order = play.drawn[position - 1][1]
+    order = play.question_at(position).order
     raw = request.form.getlist("choice")
     chosen = {order[int(i)] for i in raw if i.isdigit() and int(i) < len(order)}
     return ",".join(sorted(chosen)) == existing.choice

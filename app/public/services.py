@@ -21,7 +21,7 @@ from app.content.models import PublicModule, Question, QuizVersion
 from app.core.exceptions import CodedError
 from app.core.time import utcnow
 from app.extensions import db
-from app.public.models import Campaign, CampaignTrack, PublicAnswer, PublicPlay
+from app.public.models import Campaign, CampaignTrack, DrawnQuestion, PublicAnswer, PublicPlay, drawn_at
 from app.public.players import mask
 from app.quizzes import engine
 
@@ -100,7 +100,8 @@ def _new_play(player_key: str, version: QuizVersion, questions: list[Question], 
     # ("the tempting one is C"), and the key is safe on the server whatever the order.
     # each entry also keeps the question's kind and key (server side only), so that grading an
     # answer needs no second query
-    drawn = [[q.id, option_order(q.kind, q.options), q.kind, sorted(q.answer)] for q in questions]
+    drawn = [DrawnQuestion(q.id, tuple(option_order(q.kind, q.options)), q.kind, frozenset(q.answer)).to_json()
+             for q in questions]
     return PublicPlay(token=secrets.token_urlsafe(24), player_key=player_key, quiz_version_id=version.id,
                       day=today, drawn=drawn, question_count=len(drawn), started_at=utcnow())
 
@@ -115,6 +116,9 @@ class PlayRef:
     finished_at: datetime | None
     question_count: int
     drawn: list
+
+    def question_at(self, position: int) -> DrawnQuestion | None:
+        return drawn_at(self.drawn, position)
 
 
 _plays = PublicPlay.__table__
@@ -153,11 +157,11 @@ def answer(play: PublicPlay | PlayRef, position: int, question_id: int, indexes:
         raise PlayError("not_yours")
     if play.finished_at is not None:
         raise PlayError("already_answered")
-    if not 1 <= position <= play.question_count or play.drawn[position - 1][0] != question_id:
+    drawn = play.question_at(position) if position <= play.question_count else None
+    if drawn is None or drawn.question_id != question_id:
         raise PlayError("not_drawn")
-    entry = play.drawn[position - 1]
-    order = entry[1]
-    key = Key(entry[2], tuple(order), frozenset(entry[3]))
+    order = drawn.order
+    key = Key(drawn.kind, order, drawn.answer)
     chosen = set()
     for raw in indexes:
         if not raw.isdigit() or int(raw) >= len(order):

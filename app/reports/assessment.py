@@ -11,7 +11,7 @@ role-play 0.1; a late completion earns half the points of one on time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 DEFAULT_WEIGHTS = {"completion": 0.6, "exam": 0.3, "scenario": 0.1}
 DEFAULT_LATE_CREDIT = 0.5
@@ -40,3 +40,29 @@ class Formula:
         if not weight:
             return None
         return round(sum(self.weights.get(name, 0) * value for name, value in parts.items()) / weight, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentRow:
+    """One employee's assessment figures for a period: a row of the export, a snapshot when locked."""
+
+    employee_no: str | None
+    name: str
+    org_name: str
+    position: str | None
+    required: int
+    on_time: int
+    late: int
+    missing: int
+    exam_average: float | None
+    scenario_average: float | None
+    score: float | None
+
+    def cells(self) -> list:
+        """The row as the export writes it, in the order of its headers."""
+        return [getattr(self, f.name) for f in fields(self)]
+
+    @classmethod
+    def from_record(cls, record) -> AssessmentRow:
+        """The row of a frozen snapshot (any object with these attributes)."""
+        return cls(**{f.name: getattr(record, f.name) for f in fields(cls)})

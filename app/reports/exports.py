@@ -22,7 +22,7 @@ from app.core.time import business_midnight, business_time
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.quizzes.models import RunStatus, ScenarioRun
-from app.reports.assessment import Formula
+from app.reports.assessment import AssessmentRow, Formula
 
 BATCH = 2000
 ASSESSMENT_HEADERS = {
@@ -67,13 +67,13 @@ def _scope(unit: OrgUnit, period: str):
     return and_(Requirement.active.is_(True), Requirement.period == period, Requirement.org_path.like(unit.path + "%"))
 
 
-def assessment_rows(unit: OrgUnit, period: str, formula: Formula) -> Iterator[list]:
+def assessment_rows(unit: OrgUnit, period: str, formula: Formula) -> Iterator[AssessmentRow]:
     """One row per employee with requirements in the unit and period (live figures)."""
     for row, _path in assessment_rows_with_paths(unit, period, formula):
         yield row
 
 
-def assessment_rows_with_paths(unit: OrgUnit, period: str, formula: Formula) -> Iterator[tuple[list, str]]:
+def assessment_rows_with_paths(unit: OrgUnit, period: str, formula: Formula) -> Iterator[tuple[AssessmentRow, str]]:
     """Live assessment rows, each with the employee's org path (kept in snapshots for scoping)."""
     on_time = func.sum(case((done_on_time(), 1), else_=0))
     late = func.sum(case((done_late(), 1), else_=0))
@@ -99,8 +99,9 @@ def assessment_rows_with_paths(unit: OrgUnit, period: str, formula: Formula) -> 
         query.execution_options(yield_per=BATCH)
     ):
         in_time, after = int(in_time or 0), int(after or 0)
-        yield [number, name, names.get(org_id, ""), position, required, in_time, after, required - in_time - after,
-               _round(exam), _round(scenario), formula.score(required, in_time, after, exam, scenario)], path
+        yield AssessmentRow(number, name, names.get(org_id, ""), position, required, in_time, after,
+                            required - in_time - after, _round(exam), _round(scenario),
+                            formula.score(required, in_time, after, exam, scenario)), path
 
 
 def requirement_rows(unit: OrgUnit, period: str, today: date, lang: str = "zh") -> Iterator[list]:

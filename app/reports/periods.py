@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from sqlalchemy import delete, select
 
 from app.auth.models import User
@@ -10,7 +12,7 @@ from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.reports import exports
-from app.reports.assessment import Formula
+from app.reports.assessment import AssessmentRow, Formula
 from app.reports.models import AssessmentPeriod, AssessmentSnapshot
 
 BATCH = 2000
@@ -36,11 +38,7 @@ def lock(period: str, *, root: OrgUnit, formula: Formula, actor: User) -> int:
     db.session.execute(delete(AssessmentSnapshot).where(AssessmentSnapshot.period_id == record.id))
     batch, count = [], 0
     for row, path in exports.assessment_rows_with_paths(root, period, formula):
-        number, name, org_name, position, required, on_time, late, missing, exam, scenario, score = row
-        batch.append({"period_id": record.id, "org_path": path, "employee_no": number, "name": name,
-                      "org_name": org_name, "position": position or "", "required": required, "on_time": on_time,
-                      "late": late, "missing": missing, "exam_average": exam, "scenario_average": scenario,
-                      "score": score})
+        batch.append({**asdict(row), "position": row.position or "", "period_id": record.id, "org_path": path})
         if len(batch) >= BATCH:
             db.session.execute(AssessmentSnapshot.__table__.insert(), batch)
             count, batch = count + len(batch), []
@@ -78,6 +76,5 @@ def snapshot_rows(unit: OrgUnit, period: str):
         .order_by(AssessmentSnapshot.employee_no)
         .execution_options(yield_per=BATCH)
     )
-    for s in db.session.scalars(query):
-        yield [s.employee_no, s.name, s.org_name, s.position, s.required, s.on_time, s.late, s.missing,
-               s.exam_average, s.scenario_average, s.score]
+    for snapshot in db.session.scalars(query):
+        yield AssessmentRow.from_record(snapshot)

@@ -193,7 +193,7 @@ def export(kind: str, fmt: str):
     today = business_today()
     if kind == "assessment":
         header = exporting.ASSESSMENT_HEADERS[lang]
-        rows = periods.assessment_rows(unit, period, Formula.from_config(current_app.config))
+        rows = (row.cells() for row in periods.assessment_rows(unit, period, Formula.from_config(current_app.config)))
     else:
         header = exporting.REQUIREMENT_HEADERS[lang]
         rows = exporting.requirement_rows(unit, period, today, lang)

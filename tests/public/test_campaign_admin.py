@@ -129,7 +129,8 @@ def _generate_plays(campaign, org, count: int = 24) -> None:
         db.session.commit()
         answered_count = play.question_count if index % 5 else 4  # every fifth play is abandoned
         for position in range(1, answered_count + 1):
-            question_id, order = play.drawn[position - 1][:2]
+            drawn = play.question_at(position)
+            question_id, order = drawn.question_id, drawn.order
             services.answer(play, position, question_id, [str(rng.randrange(len(order)))], player_key=key)
         services.finish(play, services.answers_of(play))
         db.session.commit()
@@ -200,9 +201,15 @@ def test_a_dropped_track_with_plays_is_retired_and_one_without_is_deleted(client
     for _ in range(2):  # saving twice leaves the retired track where it is
         campaign_service.save(campaign, data, actor=None)
         db.session.commit()
-    keys = {t.key: t.position for t in db.session.scalars(select(CampaignTrack).where(CampaignTrack.campaign_id == campaign.id))}
-    assert "student" not in keys and keys["elderly"] >= campaign_service.RETIRED
+    tracks = {t.key: t for t in db.session.scalars(select(CampaignTrack).where(CampaignTrack.campaign_id == campaign.id))}
+    assert "student" not in tracks and tracks["elderly"].retired_at is not None
+    assert all(t.retired_at is None for key, t in tracks.items() if key != "elderly")
     assert [t.key for t in campaign_service.active_tracks(campaign)] == [t.key for t in keep]
     assert play_row(db.session.scalar(select(PublicPlay.token))).track.key == "elderly"
     html = client.get(f"/c/{campaign.slug}").get_data(as_text=True)
     assert 'value="elderly"' not in html and 'value="young-worker"' in html
+    campaign_service.save(campaign, campaign_service.CampaignInput(**{**data.__dict__, "tracks": [
+        *data.tracks, campaign_service.TrackInput("elderly", tracks["elderly"].title, {}, tracks["elderly"].quiz)]}),
+        actor=None)
+    db.session.commit()
+    assert tracks["elderly"].retired_at is None and "elderly" in [t.key for t in campaign_service.active_tracks(campaign)]

@@ -36,4 +36,4 @@ def test_role_play_average_takes_the_runs_finished_in_the_period(app, org, make_
     db.session.commit()
     rows = list(exports.assessment_rows(org["HO"], "2026", Formula.from_config(app.config)))
     # 2026-03-01 (80) and 2026-01-01 07:00 in Beijing (10) are in 2026; 2027-01-01 07:00 in Beijing (60) is not
-    assert [(row[1], row[9]) for row in rows] == [("北京甲", 45.0)]
+    assert [(row.name, row.scenario_average) for row in rows] == [("北京甲", 45.0)]
