@@ -67,24 +67,8 @@ def dashboard(user: User, today: date | None = None) -> list[CourseRow]:
     """
     today = today or business_today()
     courses = published_courses()
-    requirements = {}
-    for requirement in assignments.requirements_of(user.id):  # due first: keep the most pressing per course
-        current = requirements.get(requirement.course_id)
-        if current is None or (current.completed_at is not None and requirement.completed_at is None):
-            requirements[requirement.course_id] = requirement
-    history = list(db.session.scalars(
-        select(Enrollment).where(Enrollment.user_id == user.id).order_by(Enrollment.started_at, Enrollment.id)
-    ))
-    by_cycle = {(e.course_id, e.cycle): e for e in history}
-    latest = {e.course_id: e for e in history}
-
-    def current(course_id: int) -> Enrollment | None:
-        wanted = requirements.get(course_id)
-        if wanted is not None and wanted.completed_at is None:  # a new cycle starts afresh
-            return by_cycle.get((course_id, wanted.period))
-        return latest.get(course_id)
-
-    enrollments = {c.id: e for c in courses if (e := current(c.id)) is not None}
+    requirements = _most_pressing(user)
+    enrollments = _current_enrollments(user, courses, requirements)
     version_ids = {c.current_version_id for c in courses} | {e.course_version_id for e in enrollments.values()}
     versions = {v.id: v for v in db.session.scalars(select(CourseVersion).where(CourseVersion.id.in_(version_ids)))}
     lesson_counts = dict(db.session.execute(
@@ -109,3 +93,28 @@ def dashboard(user: User, today: date | None = None) -> list[CourseRow]:
     return rows
 
 
+def _most_pressing(user: User) -> dict[int, Requirement]:
+    """Per course, the learner's open requirement due first (else the one due first)."""
+    requirements: dict[int, Requirement] = {}
+    for requirement in assignments.requirements_of(user.id):  # due first
+        current = requirements.get(requirement.course_id)
+        if current is None or (current.completed_at is not None and requirement.completed_at is None):
+            requirements[requirement.course_id] = requirement
+    return requirements
+
+
+def _current_enrollments(user: User, courses: list[Course], requirements: dict[int, Requirement]) -> dict:
+    """Per course, the enrolment that counts now: the due cycle's (a new cycle starts afresh), else the latest."""
+    history = list(db.session.scalars(
+        select(Enrollment).where(Enrollment.user_id == user.id).order_by(Enrollment.started_at, Enrollment.id)
+    ))
+    by_cycle = {(e.course_id, e.cycle): e for e in history}
+    latest = {e.course_id: e for e in history}
+
+    def current(course_id: int) -> Enrollment | None:
+        wanted = requirements.get(course_id)
+        if wanted is not None and wanted.completed_at is None:
+            return by_cycle.get((course_id, wanted.period))
+        return latest.get(course_id)
+
+    return {c.id: e for c in courses if (e := current(c.id)) is not None}

@@ -97,77 +97,95 @@ def audience_filter(audience: OrgUnit | None, positions: list[str]):
     return and_(*clauses)
 
 
+QUIET = {"synchronize_session": False}  # set-based statements: the session is expired afterwards instead
+REQUIREMENT_COLUMNS = ["user_id", "course_id", "assignment_id", "period", "window_start", "due_date", "org_unit_id",
+                       "org_path", "position", "active", "updated_at"]
+
+
 def sync_assignment(assignment: Assignment, today: date) -> SyncReport:
     """Make the assignment's requirements match its audience for the period in force on ``today``.
 
     Set-based: a handful of INSERT … SELECT and UPDATE statements whatever the audience's size, so a
     roster of 200,000 people gets its requirements inside the import's transaction in seconds."""
-    if not assignment.active:
-        return SyncReport(0, 0, 0, 0)
-    rule = assignment.rule
-    probe = rules.period_for(rule, today, today)
+    probe = rules.period_for(assignment.rule, today, today) if assignment.active else None
     if probe is None:
         return SyncReport(0, 0, 0, 0)
     db.session.flush()
     now = utcnow()
-    audience = audience_filter(assignment.audience_org, assignment.positions)
-    if rule.kind == "relative":  # new hires only: hired on or after the start (or hire date unknown)
-        audience = and_(audience, or_(User.hire_date >= assignment.starts_on, User.hire_date.is_(None)))
+    audience = _audience_of(assignment)
     members = select(User.id).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(audience)
     this_period = (Requirement.course_id == assignment.course_id, Requirement.period == probe.label)
-    quiet = {"synchronize_session": False}
-
     restored = db.session.execute(
         update(Requirement).where(*this_period, Requirement.active.is_(False), Requirement.user_id.in_(members))
-        .values(active=True, updated_at=now), execution_options=quiet).rowcount
-    unit_id = select(User.org_unit_id).where(User.id == Requirement.user_id).scalar_subquery()
-    unit_path = (select(OrgUnit.path).join(User, User.org_unit_id == OrgUnit.id)
-                 .where(User.id == Requirement.user_id).scalar_subquery())
-    position = select(func.coalesce(User.position, "")).where(User.id == Requirement.user_id).scalar_subquery()
-    moved = db.session.execute(
-        update(Requirement).where(*this_period, Requirement.user_id.in_(members),
-                                  or_(Requirement.org_path != unit_path, Requirement.position != position))
-        .values(org_unit_id=unit_id, org_path=unit_path, position=position, updated_at=now),
-        execution_options=quiet).rowcount
-
-    missing = and_(audience, ~select(Requirement.id).where(Requirement.user_id == User.id, *this_period).exists())
-    if rule.kind == "relative":  # each new hire is due N days after joining: one statement per joining day
-        joined_days = db.session.scalars(
-            select(User.hire_date).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(missing).distinct()).all()
-        groups = [(and_(missing, User.hire_date == day if day else User.hire_date.is_(None)),
-                   rules.period_for(rule, today, day or today)) for day in joined_days]
-    else:
-        groups = [(missing, probe)]
-    created = 0
-    columns = ["user_id", "course_id", "assignment_id", "period", "window_start", "due_date", "org_unit_id",
-               "org_path", "position", "active", "updated_at"]
-    table = Requirement.__table__
-    for where, period in groups:
-        rows = select(
-            User.id, literal(assignment.course_id, table.c.course_id.type),
-            literal(assignment.id, table.c.assignment_id.type), literal(period.label, table.c.period.type),
-            literal(period.window_start, table.c.window_start.type), literal(period.due_date, table.c.due_date.type),
-            User.org_unit_id, OrgUnit.path, func.coalesce(User.position, ""), literal(True, table.c.active.type),
-            literal(now, table.c.updated_at.type),
-        ).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(where)
-        # counted first: what an INSERT … SELECT reports as its rowcount differs between drivers
-        count = db.session.scalar(select(func.count()).select_from(rows.subquery()))
-        if count:
-            db.session.execute(table.insert().from_select(columns, rows))
-            created += count
-    if created >= BULK_ROWS:  # the next assignment's statements plan against the rows just written
-        refresh_statistics(db.session, "requirements")
-
+        .values(active=True, updated_at=now), execution_options=QUIET).rowcount
+    moved = _follow_moves(this_period, members, now)
+    created = _create_missing(assignment, audience, this_period, probe, today, now)
     withdrawn = db.session.execute(
         update(Requirement).where(*this_period, Requirement.assignment_id == assignment.id,
                                   Requirement.active.is_(True), Requirement.completed_at.is_(None),
                                   Requirement.user_id.not_in(members))
-        .values(active=False, updated_at=now), execution_options=quiet).rowcount
+        .values(active=False, updated_at=now), execution_options=QUIET).rowcount
     for instance in list(db.session.identity_map.values()):  # the statements above bypassed the session
         if isinstance(instance, Requirement):
             db.session.expire(instance)
     _credit_existing_completions(assignment.course_id, probe.label)
     return SyncReport(created, withdrawn, restored, moved)
+
+
+def _audience_of(assignment: Assignment):
+    """Who the assignment requires: its org subtree and positions; for a relative rule, new hires only
+    (hired on or after its start, or hire date unknown)."""
+    audience = audience_filter(assignment.audience_org, assignment.positions)
+    if assignment.rule.kind == "relative":
+        audience = and_(audience, or_(User.hire_date >= assignment.starts_on, User.hire_date.is_(None)))
+    return audience
+
+
+def _follow_moves(this_period: tuple, members, now) -> int:
+    """Requirements of people who changed unit or position take their new unit, path and position."""
+    unit_id = select(User.org_unit_id).where(User.id == Requirement.user_id).scalar_subquery()
+    unit_path = (select(OrgUnit.path).join(User, User.org_unit_id == OrgUnit.id)
+                 .where(User.id == Requirement.user_id).scalar_subquery())
+    position = select(func.coalesce(User.position, "")).where(User.id == Requirement.user_id).scalar_subquery()
+    return db.session.execute(
+        update(Requirement).where(*this_period, Requirement.user_id.in_(members),
+                                  or_(Requirement.org_path != unit_path, Requirement.position != position))
+        .values(org_unit_id=unit_id, org_path=unit_path, position=position, updated_at=now),
+        execution_options=QUIET).rowcount
+
+
+def _create_missing(assignment: Assignment, audience, this_period: tuple, probe, today: date, now) -> int:
+    """INSERT … SELECT a requirement for everyone in the audience without one for this period."""
+    missing = and_(audience, ~select(Requirement.id).where(Requirement.user_id == User.id, *this_period).exists())
+    if assignment.rule.kind == "relative":  # each new hire is due N days after joining: one statement per day
+        joined_days = db.session.scalars(
+            select(User.hire_date).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(missing).distinct()).all()
+        groups = [(and_(missing, User.hire_date == day if day else User.hire_date.is_(None)),
+                   rules.period_for(assignment.rule, today, day or today)) for day in joined_days]
+    else:
+        groups = [(missing, probe)]
+    created = 0
+    for where, period in groups:
+        rows = _requirement_rows(assignment, period, now).where(where)
+        # counted first: what an INSERT … SELECT reports as its rowcount differs between drivers
+        count = db.session.scalar(select(func.count()).select_from(rows.subquery()))
+        if count:
+            db.session.execute(Requirement.__table__.insert().from_select(REQUIREMENT_COLUMNS, rows))
+            created += count
+    if created >= BULK_ROWS:  # the next assignment's statements plan against the rows just written
+        refresh_statistics(db.session, "requirements")
+    return created
+
+
+def _requirement_rows(assignment: Assignment, period, now):
+    """The SELECT giving the new requirement rows, REQUIREMENT_COLUMNS in order (the audience is added)."""
+    column = Requirement.__table__.c
+    return select(
+        User.id, literal(assignment.course_id, column.course_id.type), literal(assignment.id, column.assignment_id.type),
+        literal(period.label, column.period.type), literal(period.window_start, column.window_start.type),
+        literal(period.due_date, column.due_date.type), User.org_unit_id, OrgUnit.path,
+        func.coalesce(User.position, ""), literal(True, column.active.type), literal(now, column.updated_at.type),
+    ).join(OrgUnit, User.org_unit_id == OrgUnit.id)
 
 
 @signals.roster_applied.connect

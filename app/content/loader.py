@@ -41,8 +41,24 @@ def load_tree(root: Path, paths: list[Path] | None = None, *, facts: Path | None
     """
     issues = Issues()
     bundle = Bundle()
-
     found = _classify(root, paths, issues)
+    _load_each(found, bundle, issues)
+    known_modules = set(bundle.modules) | {p.stem for p in (root / "modules").glob("*.md") if p.name != "README.md"}
+    known_pools = set(bundle.public_quizzes) | {f"public/{p.stem}" for p in (root / "quizzes" / "public").glob("*.yaml")}
+    public.check_references(bundle, issues, known_modules, known_pools)
+    known_scenarios = set(bundle.scenarios) | {p.stem for p in (root / "quizzes" / "scenarios").glob("*.yaml")}
+    known_quizzes = set(bundle.quizzes) | {p.stem for p in (root / "quizzes").glob("*.yaml")}
+    for folder in found.courses:
+        course = load_course(folder, issues)
+        if course is not None:
+            _check_course_references(folder, course, issues, known_quizzes, known_scenarios)
+            bundle.courses[course.slug] = course
+    check_facts(bundle, issues, found, domain.load(facts or facts_file(root)))
+    return bundle, issues
+
+
+def _load_each(found: _Found, bundle: Bundle, issues: Issues) -> None:
+    """Every question bank, scenario, public module, public pool and campaign file, into the bundle."""
     for path in found.quizzes:
         if (quiz := load_quiz(path, issues)) is not None:
             bundle.quizzes[quiz.slug] = quiz
@@ -58,28 +74,18 @@ def load_tree(root: Path, paths: list[Path] | None = None, *, facts: Path | None
     for path in found.campaigns:
         if (campaign := public.load_campaign(path, issues)) is not None:
             bundle.campaigns[campaign.slug] = campaign
-    known_scenarios = set(bundle.scenarios) | {p.stem for p in (root / "quizzes" / "scenarios").glob("*.yaml")}
-    known_quizzes = set(bundle.quizzes) | {p.stem for p in (root / "quizzes").glob("*.yaml")}
-    known_modules = set(bundle.modules) | {p.stem for p in (root / "modules").glob("*.md") if p.name != "README.md"}
-    known_pools = set(bundle.public_quizzes) | {f"public/{p.stem}" for p in (root / "quizzes" / "public").glob("*.yaml")}
-    public.check_references(bundle, issues, known_modules, known_pools)
-    for folder in found.courses:
-        course = load_course(folder, issues)
-        if course is None:
-            continue
-        if course.exam and course.exam not in known_quizzes:
-            data_line = _line_of_key(folder / "course.yaml", "exam")
-            issues.add(
-                folder / "course.yaml", data_line,
-                f"exam '{course.exam}' does not exist (no quizzes/{course.exam}.yaml)",
-            )
-        for scenario_id, _score, line in course.scenarios:
-            if scenario_id not in known_scenarios:
-                issues.add(folder / "course.yaml", line,
-                           f"scenario '{scenario_id}' does not exist (no quizzes/scenarios/{scenario_id}.yaml)")
-        bundle.courses[course.slug] = course
-    check_facts(bundle, issues, found, domain.load(facts or facts_file(root)))
-    return bundle, issues
+
+
+def _check_course_references(folder: Path, course: CourseSpec, issues: Issues, known_quizzes: set[str],
+                             known_scenarios: set[str]) -> None:
+    """A course's exam and role-plays exist (in the files loaded, or under the content root)."""
+    if course.exam and course.exam not in known_quizzes:
+        issues.add(folder / "course.yaml", _line_of_key(folder / "course.yaml", "exam"),
+                   f"exam '{course.exam}' does not exist (no quizzes/{course.exam}.yaml)")
+    for scenario_id, _score, line in course.scenarios:
+        if scenario_id not in known_scenarios:
+            issues.add(folder / "course.yaml", line,
+                       f"scenario '{scenario_id}' does not exist (no quizzes/scenarios/{scenario_id}.yaml)")
 
 
 def facts_file(root: Path) -> Path:
@@ -143,6 +149,7 @@ class _Found:
 
 
 def _classify(root: Path, paths: list[Path] | None, issues: Issues) -> _Found:
+    """The files to load by kind: everything under ``root``, or what ``paths`` name (files or folders)."""
     if not paths:
         return _Found(
             quizzes=sorted((root / "quizzes").glob("*.yaml")),
@@ -155,39 +162,46 @@ def _classify(root: Path, paths: list[Path] | None, issues: Issues) -> _Found:
     found = _Found()
     for path in paths:
         if path.is_dir():
-            if (path / "course.yaml").exists():
-                found.courses.append(path)
-            elif path.name == "scenarios":
-                found.scenarios.extend(sorted(path.glob("*.yaml")))
-            elif path.name == "public":
-                found.public_quizzes.extend(sorted(path.glob("*.yaml")))
-            elif path.name == "modules":
-                found.modules.extend(p for p in sorted(path.glob("*.md")) if p.name != "README.md")
-            elif path.name == "campaigns":
-                found.campaigns.extend(sorted(path.glob("*.yaml")))
-            else:
-                found.quizzes.extend(sorted(path.glob("*.yaml")))
-                found.scenarios.extend(sorted((path / "scenarios").glob("*.yaml")))
-                found.public_quizzes.extend(sorted((path / "public").glob("*.yaml")))
-                found.courses.extend(sorted(p.parent for p in path.glob("*/course.yaml")))
-        elif path.name == "course.yaml" or (path.suffix == ".md" and (path.parent / "course.yaml").exists()):
-            found.courses.append(path.parent)
-        elif path.suffix == ".md" and path.parent.name == "modules":
-            found.modules.append(path)
-        elif path.suffix in (".yaml", ".yml") and path.parent.name == "scenarios":
-            found.scenarios.append(path)
-        elif path.suffix in (".yaml", ".yml") and path.parent.name == "public":
-            found.public_quizzes.append(path)
-        elif path.suffix in (".yaml", ".yml") and path.parent.name == "campaigns":
-            found.campaigns.append(path)
-        elif path.suffix in (".yaml", ".yml"):
-            found.quizzes.append(path)
-        elif not path.exists():
-            issues.add(path, 1, "no such file or folder")
+            _classify_folder(path, found)
         else:
-            issues.add(path, 1, "not a course folder, course.yaml, lesson (.md), module (modules/*.md), "
-                                "question bank (.yaml) or campaign (campaigns/*.yaml)")
+            _classify_file(path, found, issues)
     return found.unique()
+
+
+def _classify_folder(path: Path, found: _Found) -> None:
+    if (path / "course.yaml").exists():
+        found.courses.append(path)
+    elif path.name == "scenarios":
+        found.scenarios.extend(sorted(path.glob("*.yaml")))
+    elif path.name == "public":
+        found.public_quizzes.extend(sorted(path.glob("*.yaml")))
+    elif path.name == "modules":
+        found.modules.extend(p for p in sorted(path.glob("*.md")) if p.name != "README.md")
+    elif path.name == "campaigns":
+        found.campaigns.extend(sorted(path.glob("*.yaml")))
+    else:
+        found.quizzes.extend(sorted(path.glob("*.yaml")))
+        found.scenarios.extend(sorted((path / "scenarios").glob("*.yaml")))
+        found.public_quizzes.extend(sorted((path / "public").glob("*.yaml")))
+        found.courses.extend(sorted(p.parent for p in path.glob("*/course.yaml")))
+
+
+# a YAML file's kind by the name of its folder (any other folder: a question bank)
+YAML_KINDS = {"scenarios": "scenarios", "public": "public_quizzes", "campaigns": "campaigns"}
+
+
+def _classify_file(path: Path, found: _Found, issues: Issues) -> None:
+    if path.name == "course.yaml" or (path.suffix == ".md" and (path.parent / "course.yaml").exists()):
+        found.courses.append(path.parent)
+    elif path.suffix == ".md" and path.parent.name == "modules":
+        found.modules.append(path)
+    elif path.suffix in (".yaml", ".yml"):
+        getattr(found, YAML_KINDS.get(path.parent.name, "quizzes")).append(path)
+    elif not path.exists():
+        issues.add(path, 1, "no such file or folder")
+    else:
+        issues.add(path, 1, "not a course folder, course.yaml, lesson (.md), module (modules/*.md), "
+                            "question bank (.yaml) or campaign (campaigns/*.yaml)")
 
 
 def _line_of_key(path: Path, key: str) -> int:

@@ -62,36 +62,9 @@ def _name(rng: random.Random, taken: set[str]) -> str:
 def seed(*, hasher: Passwords, rng_seed: int = 2026) -> list[Login]:
     """Create the demo organisation and accounts; return the logins to show (random passwords)."""
     rng = random.Random(rng_seed)
-    head = create_unit(*HEAD_OFFICE, OrgKind.HEAD_OFFICE)
-    units: list[OrgUnit] = []
-    for index, name in enumerate(HEAD_OFFICE_DEPARTMENTS, 1):
-        units.append(create_unit(f"XB00{index:02d}", f"总行{name}", OrgKind.DEPARTMENT, head))
-    branches = []
-    for (code, name), subs in BRANCHES.items():
-        branch = create_unit(code, name, OrgKind.BRANCH, head)
-        branches.append(branch)
-        units.append(branch)
-        for index, sub in enumerate(subs, 1):
-            units.append(create_unit(f"{code[:4]}{index:02d}", f"{name}{sub}", OrgKind.SUB_BRANCH, branch))
-
     taken: set[str] = set()
-    counter = 0
-    employees = []
-    for unit in units:
-        positions = {
-            OrgKind.DEPARTMENT: [(p, 1) for p in DEPARTMENT_POSITIONS],
-            OrgKind.BRANCH: [(p, 1) for p in BRANCH_OFFICE_POSITIONS],
-        }.get(unit.kind, BRANCH_POSITIONS)
-        for position, count in positions:
-            for _ in range(count):
-                counter += 1
-                number = f"E{100000 + counter}"
-                employees.append(create_user(
-                    number, name=_name(rng, taken), roles={Role.EMPLOYEE}, hasher=hasher, org_unit=unit,
-                    employee_no=number, position=position, email=f"{number.lower()}@{EMAIL_DOMAIN}",
-                ))
-                employees[-1].hire_date = date(2010 + rng.randint(0, 15), rng.randint(1, 12), rng.randint(1, 28))
-
+    head, branches, units = _organisation()
+    employees = _employees(units, rng, taken, hasher)
     logins = []
 
     def account(username, role_set, description, **kwargs) -> None:
@@ -114,6 +87,42 @@ def seed(*, hasher: Passwords, rng_seed: int = 2026) -> list[Login]:
         logins.append(Login(employee.username, password, "employee", f"{employee.name}，{description}"))
     db.session.flush()
     return logins
+
+
+def _organisation() -> tuple[OrgUnit, list[OrgUnit], list[OrgUnit]]:
+    """The head office, its departments, the branches and their sub-branches: (head, branches, units)."""
+    head = create_unit(*HEAD_OFFICE, OrgKind.HEAD_OFFICE)
+    units: list[OrgUnit] = []
+    for index, name in enumerate(HEAD_OFFICE_DEPARTMENTS, 1):
+        units.append(create_unit(f"XB00{index:02d}", f"总行{name}", OrgKind.DEPARTMENT, head))
+    branches = []
+    for (code, name), subs in BRANCHES.items():
+        branch = create_unit(code, name, OrgKind.BRANCH, head)
+        branches.append(branch)
+        units.append(branch)
+        for index, sub in enumerate(subs, 1):
+            units.append(create_unit(f"{code[:4]}{index:02d}", f"{name}{sub}", OrgKind.SUB_BRANCH, branch))
+    return head, branches, units
+
+
+def _employees(units: list[OrgUnit], rng: random.Random, taken: set[str], hasher: Passwords) -> list:
+    """The staff of every unit, by position, numbered E100001 on, hired between 2010 and 2025."""
+    employees = []
+    for unit in units:
+        positions = {
+            OrgKind.DEPARTMENT: [(p, 1) for p in DEPARTMENT_POSITIONS],
+            OrgKind.BRANCH: [(p, 1) for p in BRANCH_OFFICE_POSITIONS],
+        }.get(unit.kind, BRANCH_POSITIONS)
+        for position, count in positions:
+            for _ in range(count):
+                number = f"E{100001 + len(employees)}"
+                employee = create_user(
+                    number, name=_name(rng, taken), roles={Role.EMPLOYEE}, hasher=hasher, org_unit=unit,
+                    employee_no=number, position=position, email=f"{number.lower()}@{EMAIL_DOMAIN}",
+                )
+                employee.hire_date = date(2010 + rng.randint(0, 15), rng.randint(1, 12), rng.randint(1, 28))
+                employees.append(employee)
+    return employees
 
 
 def _password() -> str:

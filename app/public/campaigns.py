@@ -76,6 +76,30 @@ def create_from_spec(spec) -> Campaign | None:
 
 def save(campaign: Campaign | None, data: CampaignInput, *, actor) -> Campaign:
     """Create (``campaign`` None) or update a campaign; the caller commits."""
+    _check(campaign, data)
+    created = campaign is None
+    if created:
+        campaign = Campaign(slug=data.slug)
+        db.session.add(campaign)
+    for name in ("slug", "title", "theme", "summary", "cover", "starts_on", "ends_on", "published",
+                 "attempts_per_day", "questions_per_play"):
+        setattr(campaign, name, getattr(data, name))
+    current = {item.module_id: item for item in campaign.modules if item.module_id is not None}
+    chosen = []
+    for position, module in enumerate(data.modules, 1):
+        item = current.get(module.id) or CampaignModule(module=module)
+        item.position = position
+        chosen.append(item)
+    campaign.modules = chosen
+    campaign.tracks = _tracks(campaign, data.tracks)
+    db.session.flush()
+    audit.record("campaign.create" if created else "campaign.update", actor=actor, target=campaign.slug,
+                 starts=str(campaign.starts_on), ends=str(campaign.ends_on), published=campaign.published)
+    return campaign
+
+
+def _check(campaign: Campaign | None, data: CampaignInput) -> None:
+    """Refuse a campaign that cannot run as given (CampaignError says why)."""
     if data.ends_on < data.starts_on:
         raise CampaignError("dates")
     if not data.tracks:
@@ -90,39 +114,23 @@ def save(campaign: Campaign | None, data: CampaignInput, *, actor) -> Campaign:
     taken = db.session.scalar(select(Campaign.id).where(Campaign.slug == data.slug))
     if taken is not None and (campaign is None or taken != campaign.id):
         raise CampaignError("slug_taken")
-    created = campaign is None
-    if created:
-        campaign = Campaign(slug=data.slug)
-        db.session.add(campaign)
-    for name in ("title", "theme", "summary", "cover", "starts_on", "ends_on", "published", "attempts_per_day",
-                 "questions_per_play"):
-        setattr(campaign, name, getattr(data, name))
-    campaign.slug = data.slug
-    current = {item.module_id: item for item in campaign.modules if item.module_id is not None}
-    chosen = []
-    for position, module in enumerate(data.modules, 1):
-        item = current.get(module.id) or CampaignModule(module=module)
-        item.position = position
-        chosen.append(item)
-    campaign.modules = chosen
+
+
+def _tracks(campaign: Campaign, wanted: list[TrackInput]) -> list[CampaignTrack]:
+    """The tracks as given, in order; a dropped track with plays is kept for their history, retired out
+    of the picker (one without plays is deleted); a retired track put back is live again."""
     existing = {t.key: t for t in campaign.tracks}
     tracks = []
-    for position, item in enumerate(data.tracks, 1):
+    for position, item in enumerate(wanted, 1):
         track = existing.get(item.key) or CampaignTrack(key=item.key)
         track.title, track.description, track.quiz, track.position = item.title, item.description, item.quiz, position
-        track.retired_at = None  # a retired track put back is live again
+        track.retired_at = None
         tracks.append(track)
-    wanted = {i.key for i in data.tracks}
-    # a dropped track with plays is kept for their history, retired out of the picker; one
-    # without plays is deleted
-    retired = [t for key, t in existing.items() if key not in wanted and _has_plays(t)]
+    keys = {item.key for item in wanted}
+    retired = [t for key, t in existing.items() if key not in keys and _has_plays(t)]
     for track in retired:
         track.retired_at = track.retired_at or utcnow()
-    campaign.tracks = tracks + retired
-    db.session.flush()
-    audit.record("campaign.create" if created else "campaign.update", actor=actor, target=campaign.slug,
-                 starts=str(campaign.starts_on), ends=str(campaign.ends_on), published=campaign.published)
-    return campaign
+    return tracks + retired
 
 
 def _has_plays(track: CampaignTrack) -> bool:

@@ -39,8 +39,9 @@ def test_five_answers_survive_a_reload_and_the_deadline_grades_them(app, page, l
     for index in range(5):  # answer 5 of 10, each saved by the page as it is chosen
         fieldset = fieldsets.nth(index)
         _answer(page, fieldset, key)
-        page.wait_for_function("(i) => document.querySelectorAll('fieldset.question .save-state')[i].textContent",
-                               arg=index)
+        # the page saves one change at a time per question and says "saved" once the latest is stored
+        page.wait_for_function(
+            "(i) => document.querySelectorAll('fieldset.question .save-state')[i].dataset.state === 'saved'", arg=index)
         chosen[index] = sorted(fieldset.locator("input:checked").evaluate_all("els => els.map(e => e.value)"))
 
     page.reload()

@@ -21,23 +21,43 @@
 
   // Keep each exam answer on the server as soon as it is chosen (the Save button does the same
   // without JavaScript), so that a reload or another device shows it and the deadline grades it.
+  // One save at a time per question, the latest choice last: quick clicks (A, then C, then E) could
+  // otherwise reach the server out of order and leave an older choice saved. keepalive lets a save
+  // in flight finish when the page is reloaded or left.
   if (form && form.dataset.saveUrl) {
-    form.addEventListener("change", function (event) {
-      var set = event.target.closest("fieldset.question");
-      if (!set) { return; }
+    var saving = {};
+    var save = function (set) {
       var position = set.getAttribute("data-position");
+      var entry = saving[position] || (saving[position] = {busy: false, again: false});
+      var state = set.querySelector(".save-state");
+      if (entry.busy) { entry.again = true; return; }
+      entry.busy = true;
+      state.setAttribute("data-state", "saving");
       var body = new FormData();
       body.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
       body.append("only", position);
       set.querySelectorAll("input:checked").forEach(function (input) { body.append(input.name, input.value); });
-      var state = set.querySelector(".save-state");
-      fetch(form.dataset.saveUrl, {method: "POST", body: body, credentials: "same-origin",
+      fetch(form.dataset.saveUrl, {method: "POST", body: body, credentials: "same-origin", keepalive: true,
                                    headers: {"X-Requested-With": "fetch"}})
         .then(function (response) {
           if (!response.ok) { throw new Error(String(response.status)); }
-          state.textContent = form.dataset.savedText;
+          if (!entry.again) {
+            state.textContent = form.dataset.savedText;
+            state.setAttribute("data-state", "saved");
+          }
         })
-        .catch(function () { state.textContent = form.dataset.saveFailedText; });
+        .catch(function () {
+          state.textContent = form.dataset.saveFailedText;
+          state.setAttribute("data-state", "failed");
+        })
+        .then(function () {
+          entry.busy = false;
+          if (entry.again) { entry.again = false; save(set); }
+        });
+    };
+    form.addEventListener("change", function (event) {
+      var set = event.target.closest("fieldset.question");
+      if (set) { save(set); }
     });
   }
 
