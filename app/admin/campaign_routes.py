@@ -23,6 +23,7 @@ from app.core.time import business_today
 from app.core.urls import public_base
 from app.extensions import db
 from app.org.models import OrgUnit
+from app.org.services import get_by_code
 from app.public import analytics, attribution, campaigns
 from app.public.campaigns import MAX_TRACK_ROWS, CampaignError, CampaignInput, TrackInput
 from app.public.models import Campaign
@@ -48,10 +49,7 @@ def _today():
 
 
 def _campaign_or_404(campaign_id: int) -> Campaign:
-    campaign = db.session.get(Campaign, campaign_id)
-    if campaign is None:
-        abort(404)
-    return campaign
+    return db.get_or_404(Campaign, campaign_id)
 
 
 @bp.get("")
@@ -150,7 +148,7 @@ def _unit_from_query() -> OrgUnit | None:
     code = request.args.get("unit")
     if not code:
         return None
-    unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
+    unit = get_by_code(code)
     if unit is None:
         abort(404)
     return unit

@@ -13,6 +13,7 @@ from app.auth.services import hr_scope_of
 from app.core.time import business_today
 from app.extensions import csrf, db, limiter
 from app.org.models import OrgUnit
+from app.org.services import unit_in_scope
 from app.reports import queries
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -42,8 +43,8 @@ def _authenticate():
 def _unit(code: str | None) -> OrgUnit | None:
     if not code:
         return None
-    unit = db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == code))
-    if unit is None or not unit.is_within(g.api_scope):
+    unit = unit_in_scope(code, g.api_scope)
+    if unit is None:
         _error(404, "not_found", f"No org unit {code!r} in your scope.")
     return unit
 

@@ -46,8 +46,8 @@ def revoke(token_id: int):
     """Revoke one of my tokens (someone else's is not found)."""
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    record = db.session.get(ApiToken, token_id)
-    if record is None or record.user_id != current_user.id:
+    record = db.get_or_404(ApiToken, token_id)
+    if record.user_id != current_user.id:  # someone else's token: as if it did not exist
         abort(404)
     services.revoke_token(record, current_user)
     db.session.commit()

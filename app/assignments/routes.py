@@ -21,7 +21,7 @@ from app.core.time import business_today
 from app.extensions import db
 from app.learning.services import published_courses
 from app.org.models import OrgUnit
-from app.org.services import limit_below_root
+from app.org.services import get_by_code, limit_below_root
 
 bp = Blueprint("assignments", __name__, url_prefix="/hr/assignments")
 
@@ -84,7 +84,7 @@ def index():
     _fill_choices(form, scope)
     if form.validate_on_submit():
         course = next(c for c in published_courses() if c.slug == form.course.data)
-        audience = db.session.scalar(select(OrgUnit).where(OrgUnit.code == form.audience.data)) if form.audience.data else None
+        audience = get_by_code(form.audience.data) if form.audience.data else None
         positions = [p for p in re.split(r"[,，、\s]+", form.positions.data or "") if p]
         today, rule = business_today(), _rule(form)
         try:
@@ -119,10 +119,9 @@ def deactivate(assignment_id: int):
     scope = _scope()
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or (scope is not None and (
-            assignment.audience_org is None or not assignment.audience_org.is_within(scope))):
-        abort(404)
+    assignment = db.get_or_404(Assignment, assignment_id)
+    if scope is not None and (assignment.audience_org is None or not assignment.audience_org.is_within(scope)):
+        abort(404)  # outside the HR user's part of the bank: as if it did not exist
     services.deactivate_assignment(assignment, actor=current_user, today=business_today())
     db.session.commit()
     flash(_("Assignment stopped."), "info")

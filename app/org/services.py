@@ -24,9 +24,17 @@ def create_unit(code: str, name: str, kind: OrgKind, parent: OrgUnit | None = No
     return unit
 
 
-def get_by_code(code: str) -> OrgUnit | None:
-    """The unit with this code, or None."""
-    return db.session.scalar(select(OrgUnit).where(OrgUnit.code == code))
+def get_by_code(code: str, *, active_only: bool = False) -> OrgUnit | None:
+    """The unit with this code, or None (a closed unit too, unless ``active_only``)."""
+    query = select(OrgUnit).where(OrgUnit.code == code)
+    return db.session.scalar(query.where(OrgUnit.active.is_(True)) if active_only else query)
+
+
+def unit_in_scope(code: str, scope: OrgUnit | None) -> OrgUnit | None:
+    """The unit with this code if it lies within ``scope`` (None: the whole bank), else None: what every
+    HR page, export and API call asks before showing a unit."""
+    unit = get_by_code(code)
+    return unit if unit is not None and (scope is None or unit.is_within(scope)) else None
 
 
 

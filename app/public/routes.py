@@ -18,7 +18,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from app.content.models import Question
 from app.core.forms import ConfirmForm, VerifyForm
@@ -29,6 +28,7 @@ from app.core.time import business_today
 from app.core.urls import public_base
 from app.extensions import db, limiter
 from app.org.models import OrgUnit
+from app.org.services import get_by_code
 from app.public import attribution, campaigns, players, poster, services
 from app.public.forms import StartForm
 from app.public.models import PublicPlay
@@ -132,8 +132,7 @@ def branch_entry(slug: str, code: str):
     """A branch's own link (and lobby QR code): plays started after it are credited to the branch."""
     campaign = _campaign_or_404(slug)
     unit_code = attribution.verify(current_app.secret_key, campaign.slug, code)
-    unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code, OrgUnit.active.is_(True))) \
-        if unit_code else None
+    unit = get_by_code(unit_code, active_only=True) if unit_code else None
     if unit is None:
         current_app.logger.info("branch link refused for campaign %s: %r", slug, code[:80])
     else:
@@ -193,7 +192,7 @@ def lobby_poster(slug: str):
     unit = None
     if code:
         unit_code = attribution.verify(current_app.secret_key, campaign.slug, code)
-        unit = db.session.scalar(select(OrgUnit).where(OrgUnit.code == unit_code)) if unit_code else None
+        unit = get_by_code(unit_code) if unit_code else None
         if unit is None:
             abort(404)
     target = url_for("public.branch_entry", slug=slug, code=code) if unit else url_for("public.campaign", slug=slug)

@@ -30,6 +30,7 @@ from app.core.time import business_today
 from app.core.urls import public_base
 from app.extensions import db
 from app.org.models import OrgUnit
+from app.org.services import unit_in_scope
 from app.reports import exports as exporting
 from app.reports import periods, queries
 from app.reports.assessment import Formula
@@ -50,8 +51,8 @@ def _unit_and_period(scope: OrgUnit, *, now_allowed: bool = False) -> tuple[OrgU
     due now (one-time requirements, this year's and this half-year's); for exports and locks, a period."""
     unit = scope
     if code := request.args.get("unit"):
-        unit = db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == code))
-        if unit is None or not unit.is_within(scope):
+        unit = unit_in_scope(code, scope)
+        if unit is None:
             abort(404)
     periods = queries.periods(scope)
     year = str(business_today().year)
