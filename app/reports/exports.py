@@ -218,8 +218,15 @@ _XLSX_PARTS = {
         '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
         '</styleSheet>'),
 }
-_XML_TEXT = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;",
-             **{c: None for c in (*range(0, 9), 11, 12, *range(14, 32))}}  # XML 1.0 forbids these controls
+# XML 1.0 forbids these controls and the non-characters U+FFFE and U+FFFF (openpyxl refuses a file
+# holding one, LibreOffice stops reading the sheet there): they are dropped
+# (a carriage return is written as a reference: XML readers would turn a literal one into a line feed)
+_XML_TEXT = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\r"): "&#13;",
+             **{c: None for c in (*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF)}}
+# Excel holds at most 32,767 characters in a cell and will not open a file with a longer one:
+# longer text is cut there (no export column comes near it; a free-text note could)
+EXCEL_CELL_LIMIT = 32_767
+_XML_DROP = {c: None for c, replacement in _XML_TEXT.items() if replacement is None}
 
 
 EXCEL_EPOCH = date(1899, 12, 30)  # day 0 of Excel's 1900 date system (which counts a 29 February 1900)
@@ -230,6 +237,12 @@ def _serial(moment: datetime) -> float:
     wall = moment.replace(tzinfo=None)
     days = (wall.date() - EXCEL_EPOCH).days
     return round(days + (wall.hour * 3600 + wall.minute * 60 + wall.second) / 86400, 6)
+
+
+def _cell_text(value: str) -> str:
+    """A cell's text as XML: forbidden characters dropped, cut at Excel's limit, then escaped."""
+    kept = value.translate(_XML_DROP)
+    return kept[:EXCEL_CELL_LIMIT].translate(_XML_TEXT)
 
 
 def _column_letters(count: int) -> list[str]:
@@ -285,8 +298,9 @@ def xlsx_stream(header: list[str], rows: Iterable[list], sheet: str) -> Iterator
                     if value is None or value == "":
                         continue
                     if isinstance(value, str):
-                        cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
-                                     f'{value.translate(_XML_TEXT)}</t></is></c>')
+                        if text := _cell_text(value):  # nothing left (only forbidden characters): no cell
+                            cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
+                                         f'{text}</t></is></c>')
                     elif isinstance(value, bool):
                         cells.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
                     elif isinstance(value, datetime):  # a real date-time cell, on the wall clock it carries
@@ -297,7 +311,7 @@ def xlsx_stream(header: list[str], rows: Iterable[list], sheet: str) -> Iterator
                         cells.append(f'<c r="{letter}{number}"><v>{value!r}</v></c>')
                     else:
                         cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
-                                     f'{str(value).translate(_XML_TEXT)}</t></is></c>')
+                                     f'{_cell_text(str(value))}</t></is></c>')
                 buffer.append(f'<row r="{number}">{"".join(cells)}</row>')
                 if number % 1000 == 0:
                     part.write("".join(buffer).encode("utf-8"))
