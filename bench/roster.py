@@ -11,7 +11,8 @@ The preview is a request and must stay well under gunicorn's default 30 s worker
 that large is applied in the background (app/roster/jobs.py). Figures are medians, with their
 ratio to the read baseline of the same runs.
 
-    .venv/bin/python bench/roster.py --rows 200000 --runs 3 [--db postgresql://…] [--markdown out.md]
+    .venv/bin/python bench/roster.py --rows 200000 --runs 3 [--db postgresql://…] \\
+        [--markdown bench/roster_results/1-sqlite.md]   (bench/results.py gathers them into RESULTS.md)
 """
 
 from __future__ import annotations
