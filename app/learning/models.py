@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -89,7 +89,12 @@ class Attempt(db.Model):
     """One sitting of an exam; graded once, on the server."""
 
     __tablename__ = "attempts"
-    __table_args__ = (UniqueConstraint("enrollment_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("enrollment_id", "number"),
+        # at most one open attempt per learner and exam, whatever races the requests run
+        Index("uq_attempts_one_open", "enrollment_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)

@@ -12,6 +12,7 @@ import itsdangerous
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.content import scenario_graph as engine
 from app.content.loader import load_tree
@@ -170,6 +171,13 @@ def test_double_clicked_start_opens_one_attempt(client, make_user, tiny_content)
     second = client.post(f"/learn/{SLUG}/exam/start", data={"csrf_token": token})
     assert first.headers["Location"] == second.headers["Location"]
     assert db.session.scalar(select(func.count()).select_from(Attempt)) == 1
+    # and the database itself holds one open attempt per learner and exam, whatever path writes
+    opened = db.session.scalar(select(Attempt))
+    db.session.add(Attempt(token=secrets.token_hex(16), user_id=opened.user_id, enrollment_id=opened.enrollment_id,
+                           quiz_version_id=opened.quiz_version_id, number=opened.number + 1, max_score=1))
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
 
 
 def test_a_lesson_counts_as_read_only_after_its_reading_time(app, client, make_user, tiny_content):
