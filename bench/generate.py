@@ -270,6 +270,8 @@ def build(args) -> None:
 def write_people_and_learning(writer: Writer, rng: random.Random, ids: dict, today: date, period: str, head,
                               branches, subs, courses, groups, scenarios, employees: int) -> None:
     """Employees, then per batch of employees: enrolments, attempts, completions, requirements, role-play runs."""
+    from app.core.time import business_date
+
     year = int(period)
     now = datetime.now(UTC).replace(tzinfo=None)
     jan1 = datetime(year, 1, 1)
@@ -287,16 +289,16 @@ def write_people_and_learning(writer: Writer, rng: random.Random, ids: dict, tod
 
     T, D, B = writer.ts, writer.day, writer.flag
     user_cols = ["id", "username", "employee_no", "name", "email", "position", "hire_date", "password_hash",
-                 "org_unit_id", "hr_scope_id", "active", "failed_logins", "must_change_password", "created_at"]
+                 "org_unit_id", "hr_scope_id", "active", "session_epoch", "must_change_password", "created_at"]
     enrollment_cols = ["id", "user_id", "course_id", "cycle", "course_version_id", "status", "started_at",
                        "completed_at", "best_percent"]
     attempt_cols = ["id", "token", "user_id", "enrollment_id", "quiz_version_id", "number", "status", "started_at",
                     "deadline_at", "submitted_at", "score", "max_score", "percent", "passed"]
-    completion_cols = ["id", "enrollment_id", "user_id", "course_id", "course_version_id", "completed_at", "percent",
-                       "certificate_code"]
+    completion_cols = ["id", "enrollment_id", "user_id", "course_id", "course_version_id", "completed_at",
+                       "completed_on", "percent", "certificate_code"]
     requirement_cols = ["id", "user_id", "course_id", "assignment_id", "period", "window_start", "due_date",
                         "org_unit_id", "org_path", "position", "active", "started_at", "completed_at",
-                        "completion_id", "score", "updated_at"]
+                        "completed_on", "completion_id", "score", "updated_at"]
     run_cols = ["id", "token", "user_id", "scenario_version_id", "number", "status", "current", "steps", "started_at",
                 "finished_at", "ending", "outcome", "scores", "competency_percent", "percent", "passed", "red_line"]
 
@@ -306,6 +308,10 @@ def write_people_and_learning(writer: Writer, rng: random.Random, ids: dict, tod
         day = low + timedelta(days=rng.randint(0, days))
         return day.replace(hour=rng.randint(0, 9), minute=rng.randint(0, 59), second=rng.randint(0, 59),
                            microsecond=rng.randint(0, 999_999))
+
+    def business_day(moment_: datetime) -> date:
+        """The bank's day of a stored (UTC) time, as the app stores it in completed_on."""
+        return business_date(moment_ if moment_.tzinfo else moment_.replace(tzinfo=UTC))
 
     def exam_percent() -> float:
         return float(rng.choices((60, 65, 70, 75, 80, 85, 90, 95, 100), (2, 3, 5, 8, 12, 16, 18, 14, 8))[0])
@@ -373,10 +379,12 @@ def write_people_and_learning(writer: Writer, rng: random.Random, ids: dict, tod
                     if completed_at:  # learning.services.complete_if_done + assignments.record_completion
                         completion_id = new_id("completions")
                         completions.append((completion_id, enrollment_id, user_id, course.id, version.id,
-                                            T(completed_at), score, certificate_code(completion_id)))
+                                            T(completed_at), D(business_day(completed_at)), score,
+                                            certificate_code(completion_id)))
                 requirements.append((
                     new_id("requirements"), user_id, course.id, assignment.id, period, D(date(year, 1, 1)), D(due),
-                    unit.id, unit.path, position, B(True), T(started_at), T(completed_at), completion_id, score,
+                    unit.id, unit.path, position, B(True), T(started_at), T(completed_at),
+                    D(business_day(completed_at)) if completed_at else None, completion_id, score,
                     T(max(x for x in (completed_at, started_at, jan1) if x is not None)),
                 ))
             # role-play: 60 % finished one run this year, 10 % of those a second one
