@@ -78,6 +78,9 @@ def main(argv=None) -> None:
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--public", nargs="*", default=sorted(str(p) for p in (HERE / "public" / "results").glob("*.md")),
                         help="public play load results written by bench/public/load.py (issue #5)")
+    parser.add_argument("--redesign", nargs="*",
+                        default=sorted(str(p) for p in (HERE / "redesign_results").glob("[0-9]*.md")),
+                        help="before/after figures of the layering redesign (issue #11), written by run.py")
     parser.add_argument("--roster", nargs="*",
                         default=sorted(str(p) for p in (HERE / "roster_results").glob("[0-9]*.md")),
                         help="roster import results written by bench/roster.py --markdown (issue #10)")
@@ -131,6 +134,10 @@ def main(argv=None) -> None:
         lines += ["# Staff roster import at scale (issue #10)", "",
                   (HERE / "roster_results" / "RESULTS-intro.md").read_text(encoding="utf-8").rstrip(), ""]
         lines += [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in args.roster]
+    if args.redesign:
+        lines += ["# The layering redesign (issue #11): before and after", "",
+                  (HERE / "redesign_results" / "RESULTS-intro.md").read_text(encoding="utf-8").rstrip(), ""]
+        lines += [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in args.redesign]
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.out}")
 
