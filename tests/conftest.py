@@ -47,6 +47,19 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+def fresh_database_url(tmp_path) -> str:
+    """An empty database of its own (beside the session's), for tests that migrate or fill one themselves."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_path}/migrations.db"
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS xiaobao_migrations"))
+        conn.execute(text("CREATE DATABASE xiaobao_migrations"))
+    admin.dispose()
+    return base.rsplit("/", 1)[0] + "/xiaobao_migrations"
+
+
 def _test_config(url: str) -> dict:
     return {
         "TESTING": True,

@@ -14,8 +14,7 @@ from datetime import date
 from sqlalchemy import create_engine, text
 
 from app.assignments import rules
-from tests.conftest import REPO
-from tests.test_migrations import _fresh_url
+from tests.conftest import REPO, fresh_database_url
 
 
 def as_date(value) -> date | None:
@@ -24,7 +23,7 @@ def as_date(value) -> date | None:
 
 
 def test_a_small_generated_bank_has_the_totals_the_status_rule_gives(tmp_path):
-    url = _fresh_url(tmp_path)
+    url = fresh_database_url(tmp_path)
     today = date(2026, 11, 20)
     result = subprocess.run(
         [sys.executable, str(REPO / "bench" / "generate.py"), "--db", url, "--fresh", "--employees", "400",

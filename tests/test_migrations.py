@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import os
-
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from app import create_app
 from app.core.database import include_name
 from app.extensions import db
-
-
-def _fresh_url(tmp_path) -> str:
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        return f"sqlite:///{tmp_path}/migrations.db"
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS xiaobao_migrations"))
-        conn.execute(text("CREATE DATABASE xiaobao_migrations"))
-    admin.dispose()
-    return base.rsplit("/", 1)[0] + "/xiaobao_migrations"
+from tests.conftest import fresh_database_url
 
 
 def test_upgrade_from_empty_gives_the_models_schema_with_no_pending_diff(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _fresh_url(tmp_path), "SECRET_KEY": "x"}, instance_path=str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url(tmp_path), "SECRET_KEY": "x"}, instance_path=str(tmp_path))
     with app.app_context():
         try:
             upgrade()
@@ -44,7 +31,7 @@ def test_upgrade_from_empty_gives_the_models_schema_with_no_pending_diff(tmp_pat
 
 
 def test_flask_db_check_reports_no_new_operations(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": _fresh_url(tmp_path), "SECRET_KEY": "x"}, instance_path=str(tmp_path))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url(tmp_path), "SECRET_KEY": "x"}, instance_path=str(tmp_path))
     runner = app.test_cli_runner()
     try:
         upgraded = runner.invoke(args=["db", "upgrade"])

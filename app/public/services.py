@@ -157,7 +157,7 @@ def answer(play: PublicPlay | PlayRef, position: int, question_id: int, indexes:
         raise PlayError("not_yours")
     if play.finished_at is not None:
         raise PlayError("already_answered")
-    drawn = play.question_at(position) if position <= play.question_count else None
+    drawn = play.question_at(position)
     if drawn is None or drawn.question_id != question_id:
         raise PlayError("not_drawn")
     order = drawn.order

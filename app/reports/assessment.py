@@ -60,7 +60,7 @@ class AssessmentRow:
 
     def cells(self) -> list:
         """The row as the export writes it, in the order of its headers."""
-        return [getattr(self, f.name) for f in fields(self)]
+        return [getattr(self, name) for name in self.__slots__]  # the fields, in order (slots=True)
 
     @classmethod
     def from_record(cls, record) -> AssessmentRow:

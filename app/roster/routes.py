@@ -127,7 +127,7 @@ def apply():
         flash(_("That upload has expired. Please upload the file again."), "warning")
         return redirect(url_for(".upload"))
     kept = _store().read_extra(form.token.data, "preview") or {"counts": {}}
-    if _people_changed(kept["counts"]) > current_app.config["ROSTER_BACKGROUND_ROWS"]:
+    if roster_services.people_changed(kept["counts"]) > current_app.config["ROSTER_BACKGROUND_ROWS"]:
         if _store().claim(form.token.data):  # a second click follows the job the first one started
             roster_jobs.start(current_app._get_current_object(), _store(), form.token.data, current_user.id, _limits())
         return redirect(url_for(".progress", token=form.token.data))
@@ -143,10 +143,6 @@ def apply():
     _store().discard(form.token.data)
     flash(messages.imported(counts), "success")
     return redirect(url_for(".upload"))
-
-
-def _people_changed(counts: dict) -> int:
-    return sum(counts.get(name, 0) for name in ("new", "changed", "transferred", "leaving"))
 
 
 @bp.get("/progress/<token>")

@@ -255,6 +255,11 @@ def _update_existing(changes: list[Change], units: dict[str, OrgUnit], *, active
         db.session.execute(statement, values[start:start + CHUNK])
 
 
+def people_changed(counts: dict) -> int:
+    """How many people a plan (its counts, as kept with the preview) adds, changes, moves or lets go."""
+    return sum(counts.get(name, 0) for name in ("new", "changed", "transferred", "leaving"))
+
+
 def preview(roster_plan: RosterPlan, filename: str) -> dict:
     """The plan as the preview pages show it (plain data, kept beside the upload and paged through)."""
     def employee(row: EmployeeRow) -> list:
