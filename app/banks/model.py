@@ -1,0 +1,99 @@
+"""The one shape every question-bank format is read into and written from. Pure Python: no Flask,
+no database.
+
+A format module (``sheet``: Excel/WPS/CSV 题库; ``moodle``: Moodle XML; ``gift``; ``aiken``) turns a
+file into a list of :class:`BankQuestion` and a list of :class:`Problem`; writing goes the other
+way. Everything else (dedupe against a bank, YAML, versions, pages) works on these records only.
+
+Answers, by kind:
+
+- ``single`` / ``multiple``: option letters, ``["B"]`` / ``["A", "C"]`` (A is the first option);
+- ``truefalse``: ``["true"]`` or ``["false"]``;
+- ``fill``: one list of accepted answers per blank, ``[["50", "五十"], ["存款保险"]]``. A blank is
+  written ``____`` (three or more underscores) in the stem; a stem without one is a question asking
+  for one short answer (Moodle's shortanswer).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+KINDS = ("single", "multiple", "truefalse", "fill")
+CHOICE_KINDS = ("single", "multiple")
+MAX_OPTIONS = 8  # 选项A…选项H
+LETTERS = "ABCDEFGH"
+BLANK = "____"
+BLANK_RE = re.compile(r"_{3,}")
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a question or a problem is in its file: sheet, row (or line) and column."""
+
+    sheet: str = ""  # the sheet's name; '' for text formats
+    row: int = 0  # the row as the spreadsheet shows it, or the line of a text file (1-based); 0: the whole file
+    column: str = ""  # the column's header as written in the file ('' when the whole row is meant)
+    letter: str = ""  # the column's letter (A, B…) in a spreadsheet
+
+    def __str__(self) -> str:
+        parts = [self.sheet] if self.sheet else []
+        if self.row:
+            parts.append(f"row {self.row}")
+        if self.letter or self.column:
+            parts.append(f"column {self.letter} ({self.column})" if self.letter else f"column {self.column}")
+        return ", ".join(parts) or "file"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong at ``where``; ``reason`` is a code that ``app.banks.messages`` turns into a sentence."""
+
+    where: Where
+    reason: str
+    params: tuple = ()  # (name, value) pairs for the sentence, e.g. (("answer", "E"),)
+
+    @property
+    def values(self) -> dict:
+        return dict(self.params)
+
+    def __str__(self) -> str:
+        detail = ", ".join(f"{k}={v}" for k, v in self.params)
+        return f"{self.where}: {self.reason}" + (f" ({detail})" if detail else "")
+
+
+@dataclass
+class BankQuestion:
+    kind: str  # one of KINDS
+    stem: str
+    options: list[str] = field(default_factory=list)  # choice kinds: option texts in order (A, B, C…)
+    answer: list = field(default_factory=list)  # see the module docstring
+    explanation: str = ""
+    tags: list[str] = field(default_factory=list)
+    key: str = ""  # the question's id where the source has one (YAML id, Moodle <name>, 编号 column)
+    difficulty: str = ""  # as written (易/中/难, 1–5…); kept, not graded on
+    points: float | None = None  # 分值 as written; the exam engine weighs every question equally
+    where: Where = field(default_factory=Where)
+
+    def blanks(self) -> int:
+        """How many answers a fill question asks for."""
+        return max(1, len(BLANK_RE.findall(self.stem)))
+
+    def identity(self) -> tuple:
+        """What makes two questions the same question: kind, normalised stem and options (not the key)."""
+        return (self.kind, normalise(self.stem), tuple(normalise(o) for o in self.options))
+
+
+def normalise(text: str) -> str:
+    """Text as compared: full-width → half-width (NFKC), case folded, without whitespace or blank marks.
+
+    Used to grade fill-in-the-blank answers and to recognise a question already in a bank.
+    """
+    text = unicodedata.normalize("NFKC", str(text or "")).casefold()
+    return "".join(ch for ch in text if not ch.isspace())
+
+
+def letter(index: int) -> str:
+    """0 → 'A'."""
+    return LETTERS[index]
