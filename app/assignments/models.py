@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     Float,
     ForeignKey,
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.assignments.rules import DueRule, Status
 from app.auth.models import User
 from app.content.models import Course
-from app.core.models import UTCDateTime
+from app.core.models import UTCDateTime, percent_check
 from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgUnit
@@ -32,6 +33,7 @@ class Assignment(db.Model):
     """A course assigned to an audience (an org subtree and/or positions) with a due rule and a cycle."""
 
     __tablename__ = "assignments"
+    __table_args__ = (CheckConstraint("due_date >= starts_on", name="due_after_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
@@ -76,6 +78,8 @@ class Requirement(db.Model):
         Index("ix_requirements_org_path_period", "org_path", "period"),
         Index("ix_requirements_course_period", "course_id", "period"),
         Index("ix_requirements_org_unit_period", "org_unit_id", "period"),
+        percent_check("score"),
+        CheckConstraint("due_date >= window_start", name="due_after_window_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models import UTCDateTime
+from app.core.models import UTCDateTime, percent_check, position_check
 from app.core.time import utcnow
 from app.extensions import db
 
@@ -65,7 +65,7 @@ class Question(db.Model):
     """A question as it stood in one quiz version; ``key`` is the author's stable id."""
 
     __tablename__ = "questions"
-    __table_args__ = (UniqueConstraint("quiz_version_id", "key"),)
+    __table_args__ = (UniqueConstraint("quiz_version_id", "key"), position_check())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     quiz_version_id: Mapped[int] = mapped_column(ForeignKey("quiz_versions.id"), index=True)
@@ -129,7 +129,7 @@ class Lesson(db.Model):
     """A lesson or case study in one course version; bodies are stored as sanitised HTML."""
 
     __tablename__ = "lessons"
-    __table_args__ = (UniqueConstraint("course_version_id", "slug"),)
+    __table_args__ = (UniqueConstraint("course_version_id", "slug"), position_check())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"), index=True)
@@ -183,7 +183,8 @@ class CourseScenario(db.Model):
     """A scenario a course version requires, with the score needed (the scenario's own when None)."""
 
     __tablename__ = "course_scenarios"
-    __table_args__ = (UniqueConstraint("course_version_id", "scenario_version_id"),)
+    __table_args__ = (UniqueConstraint("course_version_id", "scenario_version_id"), position_check(),
+                      percent_check("min_score"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"), index=True)

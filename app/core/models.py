@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import JSON, DateTime, Enum, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, DateTime, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from app.core.time import utcnow
 from app.extensions import db
+
+
+def percent_check(column: str) -> CheckConstraint:
+    """The database's own guard that ``column`` (NULL allowed) holds a percentage, 0 to 100."""
+    return CheckConstraint(f"{column} >= 0 AND {column} <= 100", name=f"{column}_range")
+
+
+def position_check(column: str = "position") -> CheckConstraint:
+    """Positions in a list are counted from 1."""
+    return CheckConstraint(f"{column} >= 1", name=f"{column}_from_one")
 
 
 class UTCDateTime(TypeDecorator):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.content.models import Course, CourseVersion, Question, QuizVersion
-from app.core.models import UTCDateTime, enum_column
+from app.core.models import UTCDateTime, enum_column, percent_check, position_check
 from app.core.time import utcnow
 from app.extensions import db
 
@@ -24,7 +24,7 @@ class Enrollment(db.Model):
     """A learner taking one course in one cycle; pinned to the course version they started."""
 
     __tablename__ = "enrollments"
-    __table_args__ = (UniqueConstraint("user_id", "course_id", "cycle"),)
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "cycle"), percent_check("best_percent"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -63,6 +63,7 @@ class Completion(db.Model):
     """A finished course: every lesson done and the exam passed; carries the certificate code."""
 
     __tablename__ = "completions"
+    __table_args__ = (percent_check("percent"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), unique=True)
@@ -94,6 +95,8 @@ class Attempt(db.Model):
         # at most one open attempt per learner and exam, whatever races the requests run
         Index("uq_attempts_one_open", "enrollment_id", unique=True,
               sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        percent_check("percent"),
+        CheckConstraint("score >= 0 AND score <= max_score", name="score_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,7 +125,7 @@ class AttemptAnswer(db.Model):
     """A drawn question in an attempt, with the option order shown and the learner's response."""
 
     __tablename__ = "attempt_answers"
-    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+    __table_args__ = (UniqueConstraint("attempt_id", "position"), position_check())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id"), index=True)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     Float,
     ForeignKey,
@@ -19,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.content.models import PublicModule, Question, Quiz, QuizVersion
-from app.core.models import UTCDateTime
+from app.core.models import UTCDateTime, percent_check, position_check
 from app.core.time import utcnow
 from app.extensions import db
 from app.org.models import OrgUnit
@@ -33,6 +34,7 @@ class Campaign(db.Model):
     """
 
     __tablename__ = "campaigns"
+    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="ends_after_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
@@ -66,7 +68,7 @@ class CampaignModule(db.Model):
     """A reading module featured by a campaign."""
 
     __tablename__ = "campaign_modules"
-    __table_args__ = (UniqueConstraint("campaign_id", "module_id"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "module_id"), position_check())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
@@ -80,7 +82,7 @@ class CampaignTrack(db.Model):
     """A persona track (elderly, student...) that draws from its own question pool."""
 
     __tablename__ = "campaign_tracks"
-    __table_args__ = (UniqueConstraint("campaign_id", "key"),)
+    __table_args__ = (UniqueConstraint("campaign_id", "key"), position_check())
 
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
@@ -109,6 +111,7 @@ class PublicPlay(db.Model):
         Index("ix_public_plays_player", "player_key", "campaign_id", "day"),
         # the daily cap holds in the database: two parallel starts cannot take the same number
         UniqueConstraint("player_key", "campaign_id", "day", "seq"),
+        percent_check("percent"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,6 +157,8 @@ class PublicAnswer(db.Model):
     __table_args__ = (
         UniqueConstraint("play_id", "position"),
         Index("ix_public_answers_question", "question_id", "correct", "choice"),
+        position_check(),
+        CheckConstraint("points >= 0 AND points <= 1", name="points_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, String,
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.content.models import ScenarioVersion
-from app.core.models import UTCDateTime, enum_column
+from app.core.models import UTCDateTime, enum_column, percent_check
 from app.core.time import utcnow
 from app.extensions import db
 
@@ -23,6 +23,7 @@ class ScenarioRun(db.Model):
     """One play-through of a scenario by a learner; the path is the ScenarioDecision rows."""
 
     __tablename__ = "scenario_runs"
+    __table_args__ = (percent_check("percent"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.models import UTCDateTime
+from app.core.models import UTCDateTime, percent_check
 from app.extensions import db
 
 
@@ -27,6 +27,7 @@ class AssessmentSnapshot(db.Model):
     """One employee's assessment figures as they stood when the period was locked."""
 
     __tablename__ = "assessment_snapshots"
+    __table_args__ = (percent_check("score"), percent_check("exam_average"), percent_check("scenario_average"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("assessment_periods.id"), index=True)
