@@ -94,13 +94,13 @@ def _refuse_oversized_body() -> None:
 def _register_blueprints(app: Flask) -> None:
     # imported here, not at the top: importing the app package (for wsgi, migrations, the CLI) must
     # not import every feature, and the factory is the one place that knows them all
-    from app.admin.campaign_routes import bp as campaign_admin_bp
     from app.admin.routes import bp as admin_bp
     from app.api.routes import bp as api_bp
     from app.api.token_routes import bp as api_tokens_bp
     from app.assignments.learner_routes import bp as my_courses_bp
     from app.assignments.routes import bp as assignments_bp
     from app.auth.routes import bp as auth_bp
+    from app.campaigns.routes import bp as campaign_admin_bp
     from app.core.routes import bp as core_bp
     from app.learning.certificate_routes import bp as certificates_bp
     from app.learning.routes import bp as learning_bp

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.public import players, services
-from app.public.campaigns import active_tracks
+from app.public.catalog import active_tracks
 from app.public.models import Campaign, PublicPlay
 
 NICKNAMES = ("小林", "阿强", "王阿姨", "李老师", "张大爷", "陈同学", "刘姐", "小周", "赵叔", "孙同学", "周奶奶", "吴哥")

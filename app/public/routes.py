@@ -29,7 +29,7 @@ from app.core.urls import public_base
 from app.extensions import db, limiter
 from app.org.models import OrgUnit
 from app.org.services import get_by_code
-from app.public import attribution, campaigns, players, poster, services
+from app.public import attribution, catalog, players, poster, services
 from app.public.forms import StartForm
 from app.public.models import PublicPlay
 from app.public.services import PlayError
@@ -93,12 +93,12 @@ def _elder_mode():
 @bp.get("/")
 def home():
     """The public home page: current and upcoming campaigns and the module library."""
-    return render_template("public/home.html", listing=campaigns.home_listing(today()),
-                           modules=campaigns.module_library(), verify_form=VerifyForm(meta={"csrf": False}))
+    return render_template("public/home.html", listing=catalog.home_listing(today()),
+                           modules=catalog.module_library(), verify_form=VerifyForm(meta={"csrf": False}))
 
 
 def _campaign_or_404(slug: str):
-    campaign = campaigns.published_campaign(slug)
+    campaign = catalog.published_campaign(slug)
     if campaign is None:
         abort(404)
     return campaign
@@ -109,7 +109,7 @@ def campaign(slug: str):
     campaign = _campaign_or_404(slug)
     day = today()
     key = player_key()
-    tracks = campaigns.active_tracks(campaign)
+    tracks = catalog.active_tracks(campaign)
     form = StartForm(tracks=tracks)
     used = services.plays_today(key, campaign, day)
     credit = _credited_unit(campaign)
@@ -117,7 +117,7 @@ def campaign(slug: str):
         "public/campaign.html", campaign=campaign, phase=campaign.phase(day), form=form, tracks=tracks,
         plays_left=max(campaign.attempts_per_day - used, 0), best=services.best_today(key, campaign, day),
         modules=[item.module for item in campaign.modules if item.module.published], credit=credit,
-        track_modules=campaigns.track_modules(tracks),
+        track_modules=catalog.track_modules(tracks),
     )
 
 
@@ -147,7 +147,7 @@ def branch_entry(slug: str, code: str):
 @limiter.limit(lambda: current_app.config["PUBLIC_PLAYS_PER_ADDRESS_PER_DAY"])
 def start(slug: str):
     campaign = _campaign_or_404(slug)
-    tracks = campaigns.active_tracks(campaign)
+    tracks = catalog.active_tracks(campaign)
     form = StartForm(tracks=tracks)
     if not form.validate_on_submit():
         for errors in form.errors.values():
@@ -202,12 +202,12 @@ def lobby_poster(slug: str):
 
 @bp.get("/m")
 def modules():
-    return render_template("public/modules.html", modules=campaigns.module_library())
+    return render_template("public/modules.html", modules=catalog.module_library())
 
 
 @bp.get("/m/<slug>")
 def module(slug: str):
-    item = campaigns.published_module(slug)
+    item = catalog.published_module(slug)
     if item is None:
         abort(404)
     return render_template("public/module.html", module=item, version=item.current_version, form=ConfirmForm())
@@ -216,7 +216,7 @@ def module(slug: str):
 @bp.post("/m/<slug>/practice")
 @limiter.limit(lambda: current_app.config["PUBLIC_PLAY_RATE_LIMIT"])
 def practice(slug: str):
-    item = campaigns.published_module(slug)
+    item = catalog.published_module(slug)
     if item is None:
         abort(404)
     if not ConfirmForm().validate_on_submit():

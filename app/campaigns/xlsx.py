@@ -8,8 +8,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from app.campaigns import analytics
 from app.core.multilingual import pick
-from app.public import analytics
 from app.public.models import Campaign
 
 HEADERS = {

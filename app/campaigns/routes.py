@@ -10,9 +10,12 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from app.admin.campaign_forms import CampaignForm
 from app.auth.decorators import role_required
 from app.auth.models import Role
+from app.campaigns import analytics, services
+from app.campaigns.forms import CampaignForm
+from app.campaigns.services import MAX_TRACK_ROWS, CampaignError, CampaignInput, TrackInput
+from app.campaigns.xlsx import campaign_workbook
 from app.content.models import PublicModule, Quiz
 from app.core import audit
 from app.core.charts import bar_chart, line_chart
@@ -24,10 +27,8 @@ from app.core.urls import public_base
 from app.extensions import db
 from app.org.models import OrgUnit
 from app.org.services import get_by_code
-from app.public import analytics, attribution, campaigns
-from app.public.campaigns import MAX_TRACK_ROWS, CampaignError, CampaignInput, TrackInput
+from app.public import attribution, catalog
 from app.public.models import Campaign
-from app.public.xlsx import campaign_workbook
 
 bp = Blueprint("campaign_admin", __name__, url_prefix="/admin/campaigns")
 
@@ -56,14 +57,14 @@ def _campaign_or_404(campaign_id: int) -> Campaign:
 @role_required(Role.CONTENT_ADMIN)
 def index():
     items = list(db.session.scalars(select(Campaign).order_by(Campaign.starts_on.desc())))
-    return render_template("admin/campaigns.html", campaigns=items, figures=analytics.campaign_list_figures(),
+    return render_template("campaigns/index.html", campaigns=items, figures=analytics.campaign_list_figures(),
                            today=_today())
 
 
 def _prepare(form: CampaignForm) -> tuple[list[PublicModule], list[Quiz]]:
     locale = current_locale()
-    modules = campaigns.module_library()
-    pools = campaigns.public_pools()
+    modules = catalog.module_library()
+    pools = services.public_pools()
     form.cover.choices = [SelectChoice(c, c) for c in COVERS]
     form.modules.choices = [SelectChoice(m.slug, pick(m.current_version.title, locale)) for m in modules]
     pool_choices = [SelectChoice("", "—")] + [
@@ -120,7 +121,7 @@ def edit(campaign_id: int):
         form.published.data, form.attempts_per_day.data = campaign.published, campaign.attempts_per_day
         form.questions_per_play.data = campaign.questions_per_play
         form.modules.data = [item.module.slug for item in campaign.modules]
-        for entry, track in zip(form.tracks.entries, campaigns.active_tracks(campaign), strict=False):
+        for entry, track in zip(form.tracks.entries, catalog.active_tracks(campaign), strict=False):
             entry.form.key.data, entry.form.title.data = track.key, track.title.get("zh_Hans", "")
             entry.form.description.data = (track.description or {}).get("zh_Hans", "")
             entry.form.pool.data = track.quiz.slug
@@ -131,7 +132,7 @@ def _edit(campaign: Campaign | None, form: CampaignForm):
     modules, pools = _prepare(form)
     if form.validate_on_submit():
         try:
-            saved = campaigns.save(campaign, _input(form, modules, pools), actor=current_user)
+            saved = services.save(campaign, _input(form, modules, pools), actor=current_user)
         except CampaignError as error:
             db.session.rollback()
             flash(_errors().get(error.code, error.code), "error")
@@ -140,7 +141,7 @@ def _edit(campaign: Campaign | None, form: CampaignForm):
             flash(_("The campaign was saved."), "success")
             return redirect(url_for("campaign_admin.show", campaign_id=saved.id))
     status = 400 if form.errors else 200
-    return render_template("admin/campaign_form.html", form=form, campaign=campaign,
+    return render_template("campaigns/form.html", form=form, campaign=campaign,
                            track_rows=MAX_TRACK_ROWS), status
 
 
@@ -176,7 +177,7 @@ def show(campaign_id: int):
                            label=_("Share of wrong answers, hardest questions")) if questions else None,
     }
     return render_template(
-        "admin/campaign.html", campaign=campaign, phase=campaign.phase(_today()),
+        "campaigns/show.html", campaign=campaign, phase=campaign.phase(_today()),
         summary=analytics.summary(campaign), credited=analytics.credited(campaign), days=days,
         tracks=analytics.per_track(campaign), units=units, unit=unit,
         direct=analytics.direct_at(campaign, unit) if unit else None, regions=regions, questions=questions,
@@ -221,4 +222,4 @@ def links(campaign_id: int):
         code = attribution.sign(current_app.secret_key, campaign.slug, unit.code)
         rows.append((unit, base + url_for("public.branch_entry", slug=campaign.slug, code=code),
                      url_for("public.lobby_poster", slug=campaign.slug, b=code)))
-    return render_template("admin/campaign_links.html", campaign=campaign, rows=rows)
+    return render_template("campaigns/links.html", campaign=campaign, rows=rows)

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.public.campaigns import MAX_TRACK_ROWS
+from app.campaigns.services import MAX_TRACK_ROWS
 
 SLUG = Regexp(r"^[a-z0-9][a-z0-9-]{0,99}$", message=_l("Use lower-case letters, digits and '-' (e.g. fraud-2027)."))
 

@@ -11,11 +11,12 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from app.auth.models import Role
+from app.campaigns import services as campaign_service
 from app.core.audit import AuditEvent
 from app.extensions import db
 from app.org.models import OrgUnit
-from app.public import attribution, players, services
-from app.public.models import Campaign, PublicPlay
+from app.public import attribution, catalog, players, services
+from app.public.models import Campaign, CampaignTrack, PublicPlay
 from tests.conftest import csrf_token, login
 from tests.public.conftest import page_token, play_row, play_through, start_play, today
 
@@ -188,9 +189,6 @@ def test_drilling_down_to_an_unknown_unit_is_a_404(client, make_user, campaign):
 
 
 def test_a_dropped_track_with_plays_is_retired_and_one_without_is_deleted(client, campaign):
-    from app.public import campaigns as campaign_service
-    from app.public.models import CampaignTrack
-
     start_play(client, campaign, track="elderly")
     keep = [t for t in campaign.tracks if t.key not in ("elderly", "student")]
     data = campaign_service.CampaignInput(
@@ -204,7 +202,7 @@ def test_a_dropped_track_with_plays_is_retired_and_one_without_is_deleted(client
     tracks = {t.key: t for t in db.session.scalars(select(CampaignTrack).where(CampaignTrack.campaign_id == campaign.id))}
     assert "student" not in tracks and tracks["elderly"].retired_at is not None
     assert all(t.retired_at is None for key, t in tracks.items() if key != "elderly")
-    assert [t.key for t in campaign_service.active_tracks(campaign)] == [t.key for t in keep]
+    assert [t.key for t in catalog.active_tracks(campaign)] == [t.key for t in keep]
     assert play_row(db.session.scalar(select(PublicPlay.token))).track.key == "elderly"
     html = client.get(f"/c/{campaign.slug}").get_data(as_text=True)
     assert 'value="elderly"' not in html and 'value="young-worker"' in html
@@ -212,4 +210,4 @@ def test_a_dropped_track_with_plays_is_retired_and_one_without_is_deleted(client
         *data.tracks, campaign_service.TrackInput("elderly", tracks["elderly"].title, {}, tracks["elderly"].quiz)]}),
         actor=None)
     db.session.commit()
-    assert tracks["elderly"].retired_at is None and "elderly" in [t.key for t in campaign_service.active_tracks(campaign)]
+    assert tracks["elderly"].retired_at is None and "elderly" in [t.key for t in catalog.active_tracks(campaign)]
