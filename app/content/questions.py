@@ -9,13 +9,15 @@ from pathlib import Path
 from app.content.reader import SLUG_RE, FieldReader, Issues, content_hash, read_text, read_yaml
 from app.content.yamlsrc import LList, LMap
 
-QUESTION_KINDS = ("single", "multiple", "truefalse")
+QUESTION_KINDS = ("single", "multiple", "truefalse", "fill")
+OPTION_LETTERS = "ABCDEFGH"
+BLANK_RE = re.compile(r"_{3,}")  # a blank of a fill question: three or more underscores
 TRUE_WORDS = {"对", "對", "正确", "正確", "true", "yes"}
 FALSE_WORDS = {"错", "錯", "错误", "錯誤", "false", "no"}
 
 QUIZ_KEYS = {
     "title", "title_en", "title_zh_hant", "draw", "pass_mark", "max_attempts", "time_limit",
-    "shuffle_options", "review", "questions",
+    "shuffle_options", "review", "questions", "imported_from",
 }
 # when learners may see the right answers and explanations of a finished attempt (Moodle's review
 # options): at once, once they passed, once they passed or have no attempt left, or never
@@ -27,7 +29,21 @@ QUESTION_KEYS = {
 BASIS_HINT = "the sections of docs/DOMAIN.md it rests on, e.g. [§2, §W4]"
 # an option named by its letter (误选A, A项, 选项B和D…) in the explanation of a question whose options
 # are shuffled and relabelled for every learner
-LETTER_RE = re.compile(r"(?<![A-Za-z0-9])([A-F])(?![A-Za-z0-9])")
+LETTER_RE = re.compile(r"(?<![A-Za-z0-9])([A-H])(?![A-Za-z0-9])")
+
+@dataclass(frozen=True)
+class Strictness:
+    """What the checker asks of a question. Banks the team writes (the default) rest every question on a
+    rule and DOMAIN.md and give 3 to 6 options; a bank imported from another system (``imported_from``)
+    keeps what it has: 2 to 8 options, rule, basis and explanation optional."""
+
+    options: tuple[int, int] = (3, 6)
+    sourced: bool = True  # rule, basis and explanation required
+    fill: bool = True  # fill-in-the-blank allowed (not in public banks: a phone quiz is answered by a tap)
+
+
+AUTHORED, IMPORTED = Strictness(), Strictness(options=(2, 8), sourced=False)
+
 
 @dataclass
 class QuestionSpec:
@@ -58,6 +74,7 @@ class QuizSpec:
     shuffle_options: bool
     questions: list[QuestionSpec] = field(default_factory=list)
     review: str = "after_last_attempt"
+    imported_from: str = ""  # the file an imported bank came from (its checks are those of IMPORTED)
 
     def fingerprint(self) -> str:
         """A hash of what learners see and are graded on (not of file layout)."""
@@ -67,6 +84,7 @@ class QuizSpec:
                 "max_attempts": self.max_attempts, "time_limit": self.time_limit,
                 "shuffle": self.shuffle_options,
                 **({"review": self.review} if self.review != "after_last_attempt" else {}),
+                **({"imported_from": self.imported_from} if self.imported_from else {}),
                 "questions": [
                     [q.key, q.kind, q.stem, q.options, q.answer, q.explanation, q.tags, q.rule]
                     + ([q.module] if q.module else [])
@@ -109,17 +127,22 @@ def load_quiz(path: Path, issues: Issues, *, public: bool = False) -> QuizSpec |
     if review not in REVIEW_POLICIES:
         r.error(r.line("review"), f"'review' must be one of {', '.join(REVIEW_POLICIES)}, not '{review}'")
         review = "after_last_attempt"
-    questions = load_questions(issues, path, data, r, public=public)
+    imported_from = r.text("imported_from", max_len=255) or ""
+    strictness = IMPORTED if imported_from else AUTHORED
+    if public:
+        strictness = Strictness(strictness.options, strictness.sourced, fill=False)
+    questions = load_questions(issues, path, data, r, public=public, strictness=strictness)
     if shuffle and not public:  # public play keeps the author's letters; staff exams relabel them
         for question in questions:
             check_letter_references(issues, path, question)
     if draw is not None and questions and draw > len(questions):
         r.error(r.line("draw"), f"'draw' is {draw} but the bank has only {len(questions)} questions")
-    return QuizSpec(slug, path, title, draw or 1, pass_mark, max_attempts, time_limit, shuffle, questions, review)
+    return QuizSpec(slug, path, title, draw or 1, pass_mark, max_attempts, time_limit, shuffle, questions, review,
+                    imported_from)
 
 
 def load_questions(issues: Issues, path: Path, data: LMap, r: FieldReader, *, public: bool = False,
-                    key: str = "questions") -> list[QuestionSpec]:
+                    key: str = "questions", strictness: Strictness = AUTHORED) -> list[QuestionSpec]:
     items = data.get(key)
     if items is None:
         r.error(data.line, f"missing '{key}'")
@@ -143,33 +166,63 @@ def load_questions(issues: Issues, path: Path, data: LMap, r: FieldReader, *, pu
             continue
         if raw_id:
             seen[raw_id] = item.line_of("id")
-        question = _load_question(issues, path, item, public=public)
+        question = _load_question(issues, path, item, public=public, strictness=strictness)
         if question is not None:
             questions.append(question)
     return questions
 
 
-def _load_question(issues: Issues, path: Path, item: LMap, *, public: bool = False) -> QuestionSpec | None:
+def _load_question(issues: Issues, path: Path, item: LMap, *, public: bool = False,
+                   strictness: Strictness = AUTHORED) -> QuestionSpec | None:
     r = FieldReader(issues, path, item, QUESTION_KEYS | {"module"} if public else QUESTION_KEYS, "question")
     key = r.text("id", required=True, max_len=64)
-    kind = r.text("type", required=True)
-    if kind is not None and kind not in QUESTION_KINDS:
-        r.error(r.line("type"), f"unknown question type '{kind}' (use single, multiple or truefalse)")
-        kind = None
+    kind = _read_kind(r, strictness)
     stem = r.localized("stem", required=True)
-    explanation = r.localized("explanation", required=True)
-    rule = r.text("rule", required=True, max_len=300) or ""
-    tags = read_tags(r, item)
-    options = _read_options(r, item, kind)
-    answer = _read_answer(r, item, kind, options)
+    explanation = r.localized("explanation", required=strictness.sourced)
+    rule = r.text("rule", required=strictness.sourced, max_len=300) or ""
+    tags = read_tags(r, item) if strictness.sourced or "tags" in item else []
+    options = _read_options(r, item, kind, strictness)
+    answer = _read_fill_answer(r, item, stem) if kind == "fill" else _read_answer(r, item, kind, options)
     module = r.text("module", max_len=100) if public else None
     if module is not None and not SLUG_RE.match(module):
         r.error(r.line("module"), f"'module' must be a module file name such as fake-police, not '{module}'")
-    basis = read_basis(r, item)
+    basis = read_basis(r, item) if strictness.sourced or "basis" in item else []
     if key is None or kind is None or answer is None or not stem:
         return None
     return QuestionSpec(key, kind, stem, options, answer, explanation, tags, rule, item.line, module,
                         basis, r.line("basis"), r.line("explanation"))
+
+
+def _read_kind(r: FieldReader, strictness: Strictness) -> str | None:
+    kind = r.text("type", required=True)
+    kinds = QUESTION_KINDS if strictness.fill else tuple(k for k in QUESTION_KINDS if k != "fill")
+    if kind == "fill" and not strictness.fill:
+        r.error(r.line("type"), "a public quiz is answered with a tap on a phone: fill questions belong in staff exams")
+        return None
+    if kind is not None and kind not in kinds:
+        r.error(r.line("type"), f"unknown question type '{kind}' (use {', '.join(kinds)})")
+        return None
+    return kind
+
+
+def _read_fill_answer(r: FieldReader, item: LMap, stem: dict) -> list | None:
+    """One entry per blank (____ in the stem; none: one answer), each a text or a list of accepted texts."""
+    raw = item.get("answer")
+    line = r.line("answer") or item.line
+    if raw is None or raw == "" or raw == []:
+        r.error(line, "missing 'answer'")
+        return None
+    blanks = max(1, len(BLANK_RE.findall(stem.get("zh_Hans", "")))) if stem else 1
+    entries = raw if isinstance(raw, list) else [raw]
+    accepted = [[str(a).strip() for a in (e if isinstance(e, list) else [e]) if str(a).strip()] for e in entries]
+    if not all(accepted) or any(isinstance(a, dict) for e in entries for a in (e if isinstance(e, list) else [e])):
+        r.error(line, "each blank needs at least one accepted answer, e.g. answer: [[50, 五十], 存款保险]")
+        return None
+    if len(accepted) != blanks:
+        r.error(line, f"the stem has {blanks} blank(s) (____) but 'answer' gives {len(accepted)}; "
+                      "give one entry per blank, in order")
+        return None
+    return accepted
 
 
 def read_basis(r: FieldReader, item: LMap) -> list[str]:
@@ -210,11 +263,11 @@ def read_tags(r: FieldReader, item: LMap) -> list[str]:
     return [t.strip() for t in tags]
 
 
-def _read_options(r: FieldReader, item: LMap, kind: str | None) -> list:
+def _read_options(r: FieldReader, item: LMap, kind: str | None, strictness: Strictness = AUTHORED) -> list:
     options = item.get("options")
-    if kind == "truefalse":
+    if kind in ("truefalse", "fill"):
         if options is not None:
-            r.error(r.line("options"), "a truefalse question has no options (its answer is 对 or 错)")
+            r.error(r.line("options"), f"a {kind} question has no options")
         return []
     if options is None:
         if kind is not None:
@@ -223,10 +276,11 @@ def _read_options(r: FieldReader, item: LMap, kind: str | None) -> list:
     if not isinstance(options, LMap):
         r.error(r.line("options"), "'options' must be a mapping like  A: …  B: …")
         return []
-    if not 3 <= len(options) <= 6:
-        r.error(r.line("options"), f"a question needs 3 to 6 options, found {len(options)}")
+    least, most = strictness.options
+    if not least <= len(options) <= most:
+        r.error(r.line("options"), f"a question needs {least} to {most} options, found {len(options)}")
     result = []
-    expected = "ABCDEF"
+    expected = OPTION_LETTERS
     hant = item.get("options_zh_hant") if isinstance(item.get("options_zh_hant"), dict) else {}
     for index, (letter, text) in enumerate(options.items()):
         if index < len(expected) and str(letter) != expected[index]:

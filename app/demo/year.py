@@ -173,15 +173,20 @@ def _sit_exam(rng: random.Random, enrollment: Enrollment, day: date, skill: floa
             attempt = exams.start_attempt(enrollment, now=moment, rng=rng)
         except exams.ExamError:
             return  # already passed, or no attempt left
-        responses = {}
-        for answer, question in exams.attempt_items(attempt):
-            if rng.random() < skill:
-                responses[answer.position] = list(question.answer)
-            else:
-                wrong = [key for key in answer.option_order if key not in question.answer] or ["true", "false"]
-                responses[answer.position] = [rng.choice([w for w in wrong if [w] != list(question.answer)] or wrong)]
+        responses = {answer.position: _response(rng, answer, question, right=rng.random() < skill)
+                     for answer, question in exams.attempt_items(attempt)}
         exams.submit_attempt(attempt, responses, now=moment + timedelta(minutes=rng.randint(8, 18)))
         made["attempts"] += 1
+
+
+def _response(rng: random.Random, answer, question, *, right: bool) -> list[str]:
+    """What a demo learner answers: the key, or a plausible wrong choice (a wrong word in a blank)."""
+    if question.kind == "fill":
+        return [accepted[0] if right else "不清楚" for accepted in question.answer]
+    if right:
+        return list(question.answer)
+    wrong = [key for key in answer.option_order if key not in question.answer] or ["true", "false"]
+    return [rng.choice([w for w in wrong if [w] != list(question.answer)] or wrong)]
 
 
 def _play(scenario: Scenario, user: User, day: date, *, best: bool, made: dict) -> None:

@@ -172,7 +172,7 @@ def save_answers(attempt: Attempt, responses: dict[int, list[str]], *, now=None,
     for answer, question in attempt_items(attempt):
         if answer.position in responses:
             response = engine.clean_response(question.kind, responses[answer.position], answer.option_order)
-            answer.response = sorted(response)
+            answer.response = response
             saved += 1
     db.session.flush()
     return saved

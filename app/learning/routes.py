@@ -7,8 +7,10 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from itsdangerous import BadData, URLSafeTimedSerializer
+from markupsafe import Markup, escape
 
 from app.content.models import Lesson
+from app.content.questions import BLANK_RE
 from app.core.forms import ConfirmForm
 from app.core.time import utcnow
 from app.core.urls import public_url
@@ -17,6 +19,16 @@ from app.learning import exams, services
 from app.learning.models import AttemptStatus
 
 bp = Blueprint("learning", __name__, url_prefix="/learn")
+
+
+@bp.app_template_filter("numbered_blanks")
+def numbered_blanks(text: str, blanks: int = 0) -> Markup:
+    """A fill question's stem with each blank (____) numbered when there are several, escaped."""
+    if blanks < 2:
+        return escape(text)
+    counter = iter(range(1, blanks + 100))
+    parts = BLANK_RE.split(str(escape(text)))
+    return Markup(parts[0] + "".join(f'<span class="blank-mark">({next(counter)})____</span>{part}' for part in parts[1:]))
 
 EXAM_MESSAGES = {
     "lessons_not_done": lambda: _("Finish every lesson before you start the exam."),

@@ -171,7 +171,7 @@ def answer(play: PublicPlay | PlayRef, position: int, question_id: int, indexes:
     if not response or len(response) != len(chosen):
         raise PlayError("bad_choice")
     points = float(engine.grade(key.kind, key.answer, response))
-    correct = response == key.answer
+    correct = frozenset(response) == key.answer
     # one Core INSERT (no unit-of-work, no reload after commit): this is the public hot path; the
     # unique (play, position) refuses a second answer at once, and the caller commits
     try:

@@ -33,12 +33,12 @@ def test_grade(kind, key, response, points):
 
 
 def test_clean_response_drops_illegal_values_and_extra_single_answers():
-    assert engine.clean_response("single", ["A", "B"], "ABC") == frozenset()
-    assert engine.clean_response("single", ["Z"], "ABC") == frozenset()
-    assert engine.clean_response("single", ["C"], "ABC") == frozenset({"C"})
-    assert engine.clean_response("multiple", ["A", "Z", "C"], "ABCD") == frozenset({"A", "C"})
-    assert engine.clean_response("truefalse", ["true"], []) == frozenset({"true"})
-    assert engine.clean_response("truefalse", ["yes"], []) == frozenset()
+    assert engine.clean_response("single", ["A", "B"], "ABC") == []
+    assert engine.clean_response("single", ["Z"], "ABC") == []
+    assert engine.clean_response("single", ["C"], "ABC") == ["C"]
+    assert engine.clean_response("multiple", ["A", "Z", "C"], "ABCD") == ["A", "C"]
+    assert engine.clean_response("truefalse", ["true"], []) == ["true"]
+    assert engine.clean_response("truefalse", ["yes"], []) == []
 
 
 def test_total_uses_exact_fractions_against_the_pass_mark():
@@ -69,3 +69,26 @@ def test_multiple_choice_points_are_between_zero_and_one_and_full_only_when_exac
     assert (points == 1) == (response == key)
     if response - key:
         assert points == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "points"),
+    [
+        (["50", "存款保险"], 1),
+        (["５０", "存款 保险"], 1),  # full-width digits, a space typed inside
+        (["五十", "存款保險"], 1),  # an accepted alternative; Traditional characters
+        (["50"], Fraction(1, 2)),  # one blank of two
+        (["500", "存款保险"], Fraction(1, 2)),
+        (["", ""], 0),
+        ([], 0),
+    ],
+)
+def test_a_fill_question_scores_the_share_of_blanks_typed_right(typed, points):
+    accepted = [["50", "五十"], ["存款保险"]]
+    assert engine.grade("fill", accepted, engine.clean_response("fill", typed, [])) == points
+
+
+def test_case_counts_for_nothing_in_a_typed_answer_and_what_is_typed_is_bounded():
+    assert engine.grade("fill", [["ETF"]], ["etf"]) == 1
+    cleaned = engine.clean_response("fill", ["  a  b ", "x" * 1000] + ["y"] * 20, [])
+    assert cleaned[0] == "a b" and len(cleaned[1]) == engine.MAX_TYPED and len(cleaned) == engine.MAX_BLANKS

@@ -36,7 +36,9 @@
       var body = new FormData();
       body.append("csrf_token", form.querySelector("input[name=csrf_token]").value);
       body.append("only", position);
-      set.querySelectorAll("input:checked").forEach(function (input) { body.append(input.name, input.value); });
+      set.querySelectorAll("input:checked, input[type=text]").forEach(function (input) {
+        body.append(input.name, input.value);
+      });
       fetch(form.dataset.saveUrl, {method: "POST", body: body, credentials: "same-origin", keepalive: true,
                                    headers: {"X-Requested-With": "fetch"}})
         .then(function (response) {
@@ -69,7 +71,10 @@
       if (!form.dataset.timeout) {
         var sets = form.querySelectorAll("fieldset.question");
         var missing = Array.prototype.filter.call(sets, function (fs) {
-          return !fs.querySelector("input:checked");
+          var typed = Array.prototype.some.call(fs.querySelectorAll("input[type=text]"), function (input) {
+            return input.value.trim() !== "";
+          });
+          return !fs.querySelector("input:checked") && !typed;
         });
         if (missing.length && !window.confirm(form.getAttribute("data-confirm-unanswered"))) {
           event.preventDefault();
