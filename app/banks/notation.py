@@ -194,6 +194,7 @@ def _first_unknown(text: str, options: list[str]) -> str:
 
 
 def _in_order(indexes: Iterable[int]) -> list[str]:
+    """Option indexes as letters, each once, in option order."""
     return [LETTERS[index] for index in sorted(set(indexes))]
 
 

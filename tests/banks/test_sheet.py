@@ -11,10 +11,12 @@ import re
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from app.banks.model import BankQuestion, Problem, Where
-from app.banks.notation import legend_of
+from app.banks.model import BankQuestion, Problem, Where, letter, normalise
+from app.banks.notation import fill_separator, fill_stem, legend_of
 from app.banks.sheet import (
     EXAMPLES,
     HEADER,
@@ -194,6 +196,32 @@ def test_csv_in_gbk_and_with_a_bom_read_the_same():
     assert problems == [Problem(Where("", 5, "题干", "B"), "refused_character", (("char", "U+0007"),))]
 
 
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\ufffe", "\uffff", "\ufdd0", "\u202e", "\u200f", "\x85"])
+def test_refused_characters_are_located(char):
+    rows = [["题干", "答案"], [f"问{char}题", "对"]]
+    assert read_bank("b.csv", csv_bytes(rows, "utf-8")) == (
+        [], [Problem(Where("", 2, "题干", "A"), "refused_character", (("char", f"U+{ord(char):04X}"),))])
+
+
+def test_new_lines_tabs_and_markup_are_kept():
+    rows = [["题干", "答案"], ["第一行\r\n第二行\t<i>斜体</i> & <br/>", "对"]]
+    (question,), problems = read_bank("b.csv", csv_bytes(rows, "utf-8"))
+    assert problems == [] and question.stem == "第一行\n第二行\t<i>斜体</i> & <br/>"
+
+
+@pytest.mark.parametrize("values, column, limit", [
+    (["单选题", "问", "长" * 501, "短", "", "A", ""], "选项A", 500),
+    (["单选题", "问", "", "", "A.短 B." + "长" * 501, "A", ""], "选项", 500),
+    (["单选题", "问", "甲", "乙", "", "A", "长" * 4001], "解析", 4000),
+    (["填空题", "问", "", "", "", "长" * 1001, ""], "答案", 1000),
+])
+def test_every_value_longer_than_its_limit_is_located(values, column, limit):
+    header = ["题型", "题干", "选项A", "选项B", "选项", "答案", "解析"]
+    questions, problems = read_bank("b.xlsx", workbook({"S": [header, values]}))
+    letter = "ABCDEFG"[header.index(column)]
+    assert questions == [] and problems == [Problem(Where("S", 2, column, letter), "too_long", (("limit", limit),))]
+
+
 def test_a_wps_et_file_is_read():
     content = workbook({"Sheet1": SIMPLE[:3]})
     assert [q.kind for q in read_bank("题库.et", content)[0]] == ["single", "truefalse"]
@@ -353,9 +381,6 @@ def test_the_blank_template_reads_back_without_problems():
 
 # --- the round trip for any text ---------------------------------------------------------------
 
-hypothesis = pytest.importorskip("hypothesis")
-st = hypothesis.strategies
-
 _CHARS = st.one_of(st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn", "Cf", "Zl", "Zp")),
                    st.sampled_from("消费者权益保护存款保险〔〕《》（）、，。😀🏦=<>&\"'"))
 
@@ -367,9 +392,6 @@ def _text(max_size: int = 30, forbidden: str = "") -> st.SearchStrategy[str]:
 
 @st.composite
 def _question(draw) -> BankQuestion:
-    from app.banks.model import letter, normalise
-    from app.banks.notation import fill_separator, fill_stem
-
     kind = draw(st.sampled_from(["single", "multiple", "truefalse", "fill"]))
     stem, options, answer = draw(_text(60)), [], ["true"] if draw(st.booleans()) else ["false"]
     if kind in ("single", "multiple"):
@@ -388,8 +410,8 @@ def _question(draw) -> BankQuestion:
                         draw(st.one_of(st.none(), st.integers(1, 2000).map(lambda n: n / 10))))
 
 
-@hypothesis.settings(max_examples=50, deadline=None)
-@hypothesis.given(st.lists(_question(), min_size=1, max_size=5, unique_by=BankQuestion.identity))
+@settings(max_examples=50, deadline=None)
+@given(st.lists(_question(), min_size=1, max_size=5, unique_by=BankQuestion.identity))
 def test_any_bank_reads_back_as_written(questions):
     read, problems = read_bank("bank.xlsx", write_bank(questions))
     assert problems == [] and without_place(read) == questions
