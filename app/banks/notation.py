@@ -17,8 +17,9 @@ Question types (题型), compared without spaces, brackets and their content, ca
 - fill in the blank: 填空, 填空题, fill, fill in the blank, blank;
 - essay (问答, 问答题, 简答, 简答题, 论述, 论述题, 主观题, essay): recognised but not imported;
 - a number (0, 1, 2, 3…) only when the workbook carries a legend that maps numbers to the words above,
-  such as a sheet or a note reading ``0=单选 1=多选 2=判断 3=填空`` or a two-column table
-  ``0 | 单选题``. Without a legend a number is an unknown type.
+  such as a sheet or a note reading ``0=单选 1=多选 2=判断 3=填空``, ``单选题=1 多选题=2`` or a
+  two-column table ``0 | 单选题``; the legend is looked for in the sheets without a header and in the
+  notes above each header. Without a legend a number is an unknown type.
 
 A sheet named after a type (单选题, 第一部分 多选题, 判断题…) gives the type of the rows whose type cell
 is empty or absent. When neither says, the answer decides: options and one letter → single choice,
@@ -40,7 +41,8 @@ Fill-in-the-blank answers (填空题): one group per blank, in the order of the 
 ``|`` ``｜`` ``;`` ``；`` or a new line; the answers accepted for one blank are separated by ``#``
 (or ``＃``). Example: ``50#五十|存款保险`` is two blanks, the first accepting 50 or 五十. ``/``, ``、``,
 ``或`` and commas are part of an answer (``1/2``, ``姓名、证件号``), never separators. Empty groups
-are dropped (a trailing ``|`` does no harm). In the stem, ``（ ）``, ``(  )``, ``（　）``, ``【 】``,
+are dropped (a trailing ``|`` does no harm; a missing group shows as a count that does not match
+the blanks). In the stem, ``（ ）``, ``(  )``, ``（　）``, ``【 】``,
 ``[ ]``, ``（____）`` and any run of two or more underscores are blank marks and become ``____``; a
 stem without a blank mark asks for one short answer.
 
@@ -49,9 +51,10 @@ letters in order from A, each letter followed by ``.`` ``．`` ``、`` ``:`` ``�
 (or enclosed, ``(A)`` ``（A）``), and every letter after A standing at the start of a line or after a
 space, ``|``, ``｜``, ``;``, ``；``, ``$``, a comma, ``。`` ``！`` ``？``, a closing bracket or a
 Chinese character: ``A.xx B.xx``, ``A、xx|B、xx``, ``A-xx$;$B-xx``, ``A．xx⏎B．xx``, ``A:xx B:xx``,
-``(A)xx (B)xx``. A letter inside an option's text (``ETF基金``, ``A股``) is never a split point, since
-it is not the next letter followed by a separator. A cell without letters holds one option per line,
-or options separated by ``$;$`` or ``|``/``｜``.
+``(A)xx (B)xx``. A letter inside an option's text (``ETF基金``, ``A股``, ``C类份额``) is no split
+point: only the next letter in sequence, standing where described and followed by a separator,
+starts an option. A cell without letters holds one option per line, or options separated by ``$;$``
+or ``|``/``｜``. Letters past H are found only to report too many options.
 """
 
 from __future__ import annotations

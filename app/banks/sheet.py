@@ -28,8 +28,10 @@ lines, ``（必填）``, ``(勿删)``, ``*``, full-width brackets) and these nam
   sheets each start at 1), not the question's identity, and are not read.
 
 A row whose stem, options, answer and explanation are all empty is skipped silently and not counted
-(templates arrive with numbered or typed empty rows). A sheet named after a type (单选题, 多选题, 判断题, 填空题,
-问答题…) gives the type of rows with no type cell; so does a CSV file's name.
+(templates arrive with numbered or typed empty rows). A row's type is its type cell; else the type
+its sheet's name announces (单选题, 多选题, 判断题, 填空题, 问答题…), or the file's name when the
+sheet's says nothing (a CSV file has no sheet name); else the answer tells (see
+:mod:`app.banks.notation`).
 
 Limits: stem 2000 characters, each option 500, explanation 4000, answer cell 1000, key 64,
 difficulty 32, each tag 64; at most 8 options (A–H); at most 20,000 question rows in a file.
@@ -38,7 +40,8 @@ Reason codes
 ============
 
 A row with a problem never becomes a question; each problem names its sheet, row and column (the
-header as written and its letter), or the whole row when no one column is at fault.
+header as written and its letter), or the whole row when no one column is at fault. A row may have
+several problems; a formula, or an essay, is reported alone.
 
 - ``empty_stem``: the stem is empty.
 - ``too_few_options``: a choice question with fewer than two options (``count``).
@@ -78,6 +81,8 @@ Files written
 判断题, 填空题; answers as ``ABD``, 对/错, ``50#五十|存款保险``; tags joined by 、), a drop-down list on
 the type column and a length rule with a hint on the answer column, and a 说明 sheet explaining every
 column in Chinese. Every text is written as a text cell: ``=HYPERLINK(…)`` stays text in Excel.
+A question the notation cannot express (more than eight options; a fill-in-the-blank answer holding
+``|`` ``;`` ``#`` or a new line) raises :class:`UnwritableQuestion` rather than change on the way.
 :func:`blank_template` is the same workbook with two example questions of each type.
 """
 
