@@ -41,7 +41,7 @@ Reason codes
 
 A row with a problem never becomes a question; each problem names its sheet, row and column (the
 header as written and its letter), or the whole row when no one column is at fault. A row may have
-several problems; a formula, or an essay, is reported alone.
+several problems; a row with a formula reports only its formulas, an essay only ``essay_skipped``.
 
 - ``empty_stem``: the stem is empty.
 - ``too_few_options``: a choice question with fewer than two options (``count``).
