@@ -100,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.assignments.learner_routes import bp as my_courses_bp
     from app.assignments.routes import bp as assignments_bp
     from app.auth.routes import bp as auth_bp
+    from app.banks.routes import bp as banks_bp
     from app.campaigns.routes import bp as campaign_admin_bp
     from app.core.routes import bp as core_bp
     from app.learning.certificate_routes import bp as certificates_bp
@@ -111,7 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.roster.routes import bp as roster_bp
 
     blueprints = (core_bp, auth_bp, my_courses_bp, learning_bp, certificates_bp, scenarios_bp, reports_bp, roster_bp,
-                  assignments_bp, admin_bp, api_bp, api_tokens_bp, public_bp, campaign_admin_bp)
+                  assignments_bp, admin_bp, api_bp, api_tokens_bp, public_bp, campaign_admin_bp, banks_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -121,6 +122,7 @@ def _register_cli(app: Flask) -> None:
     from app.assignments.cli import requirements_cli
     from app.assignments.reminders_cli import reminders_cli
     from app.auth.cli import users_cli
+    from app.banks.cli import bank_cli
     from app.content.cli import content_cli
     from app.core.cli import translate_cli, uploads_cli
     from app.demo.cli import demo_cli
@@ -128,5 +130,5 @@ def _register_cli(app: Flask) -> None:
     from app.roster.cli import roster_cli
 
     for group in (users_cli, content_cli, demo_cli, translate_cli, roster_cli, requirements_cli, reminders_cli,
-                  exams_cli, uploads_cli):
+                  exams_cli, uploads_cli, bank_cli):
         app.cli.add_command(group)

@@ -516,6 +516,12 @@ def write_bank(questions: list[BankQuestion], *, title: str = "") -> bytes:
     return buffer.getvalue()
 
 
+def writable(question: BankQuestion) -> bool:
+    """Whether the sheet can hold ``question`` (at most eight options; no separator inside a fill answer)."""
+    return len(question.options) <= MAX_OPTIONS and not (
+        question.kind == "fill" and any(fill_separator(a) for group in question.answer for a in group))
+
+
 def _row_values(question: BankQuestion) -> list:
     """One question as the cells of its row, in the order of ``HEADER``."""
     if question.kind not in KINDS:

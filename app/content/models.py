@@ -54,6 +54,12 @@ class QuizVersion(db.Model):
     # when a learner may see right answers and explanations (content.questions.REVIEW_POLICIES)
     review: Mapped[str] = mapped_column(String(20), default="after_last_attempt", server_default="after_last_attempt")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # "files": loaded by `flask content sync` from quizzes/; "upload": imported in /admin/banks from a file
+    # kept under instance/uploads/banks-kept (source_file), by the user uploaded_by_id
+    origin: Mapped[str] = mapped_column(String(10), default="files", server_default="files")
+    source_name: Mapped[str | None] = mapped_column(String(255))
+    source_file: Mapped[str | None] = mapped_column(String(255))
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     quiz: Mapped[Quiz] = relationship(foreign_keys=[quiz_id])
     questions: Mapped[list[Question]] = relationship(

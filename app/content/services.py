@@ -121,15 +121,50 @@ def _next_number(item) -> int:
 
 def _sync_quiz(spec: QuizSpec, report: SyncReport) -> QuizVersion:
     digest = spec.fingerprint()
+    kept = _kept_upload(spec.slug, digest)
+    if kept is not None:
+        report.unchanged.append(f"quiz {spec.slug} (version {kept.number}, uploaded in /admin/banks, is kept until "
+                                "its YAML is committed to quizzes/)")
+        return kept
     quiz, changed = _find_or_create(Quiz, "quiz", spec.slug, digest, report)
     if not changed:
         return quiz.current_version
-    number = _next_number(quiz)
+    return _add_quiz_version(quiz, spec, digest)
+
+
+def _kept_upload(slug: str, digest: str) -> QuizVersion | None:
+    """The bank's uploaded current version, while its file is still as it was before the upload."""
+    quiz = db.session.scalar(select(Quiz).where(Quiz.slug == slug))
+    current = quiz.current_version if quiz is not None else None
+    if current is None or current.origin != "upload" or current.content_hash == digest:
+        return None
+    last_from_files = db.session.scalar(
+        select(QuizVersion.content_hash).where(QuizVersion.quiz_id == quiz.id, QuizVersion.origin == "files")
+        .order_by(QuizVersion.number.desc()).limit(1))
+    return current if last_from_files == digest else None
+
+
+def add_uploaded_version(spec: QuizSpec, *, source_name: str, source_file: str, actor) -> QuizVersion:
+    """A new current version of the bank ``spec.slug`` (created if new) from a checked upload; audited.
+    The caller commits."""
+    quiz = db.session.scalar(select(Quiz).where(Quiz.slug == spec.slug))
+    if quiz is None:
+        quiz = Quiz(slug=spec.slug)
+        db.session.add(quiz)
+        db.session.flush()
+    version = _add_quiz_version(quiz, spec, spec.fingerprint(), origin="upload", source_name=source_name,
+                                source_file=source_file, uploaded_by_id=actor.id)
+    audit.record("bank.import", actor=actor, target=spec.slug, version=version.number, file=source_name,
+                 questions=len(spec.questions))
+    return version
+
+
+def _add_quiz_version(quiz: Quiz, spec: QuizSpec, digest: str, **origin) -> QuizVersion:
     version = QuizVersion(
-        quiz=quiz, number=number, content_hash=digest, title=spec.title["zh_Hans"],
+        quiz=quiz, number=_next_number(quiz), content_hash=digest, title=spec.title["zh_Hans"],
         titles=fill_traditional(spec.title), draw_count=spec.draw, pass_mark=spec.pass_mark,
         max_attempts=spec.max_attempts, time_limit_minutes=spec.time_limit,
-        shuffle_options=spec.shuffle_options, review=spec.review,
+        shuffle_options=spec.shuffle_options, review=spec.review, **origin,
     )
     db.session.add(version)
     for position, q in enumerate(spec.questions, 1):
