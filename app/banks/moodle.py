@@ -133,7 +133,7 @@ def category_tags(path: str) -> list[str]:
     names = [name for name in names if name and not (name.startswith("$") and name.endswith("$"))]
     if names and names[0] == "top":
         names = names[1:]
-    return [name for name in names if not name.startswith("Default for ")]
+    return merge_tags([name for name in names if not name.startswith("Default for ")])
 
 
 def category_path(category: str, tags: Sequence[str] = ()) -> str:
