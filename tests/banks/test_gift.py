@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.banks import gift
-from app.banks.model import BLANK_RE, MAX_BYTES, BankQuestion, Problem, Where
+from app.banks.model import BLANK_RE, MAX_BYTES, BankQuestion, Problem, Where, check
 from app.banks.moodle import merge_tags
 from tests.banks.test_moodle import QUESTIONS, TWO_BLANKS, bank_questions, essence, line_of
 
@@ -183,3 +183,15 @@ def test_any_question_reads_back_as_written(questions, category):
         essence(BankQuestion(q.kind, q.stem, q.options, q.answer, q.explanation, merge_tags([category], q.tags), q.key))
         for q in kept
     ]
+
+
+GIFT_PIECES = ["{", "}", "=", "~", "#", "####", "::", "\\", "\n", "\n\n", "%50%", "%-100%", "->", "[html]", "<p>", "&amp;",
+               "$CATEGORY: a/b", "//", "T", "FALSE", "*", "x", "题", " ", "____"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(GIFT_PIECES), max_size=40).map("".join), st.binary(max_size=60)))
+def test_any_upload_reads_without_an_exception_and_gives_only_usable_questions(data):
+    questions, problems = gift.read(data)
+    assert all(check(q) is None for q in questions)
+    assert all(isinstance(p, Problem) and p.where.row >= 0 for p in problems)

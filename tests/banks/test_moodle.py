@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.banks import moodle
-from app.banks.model import BLANK_RE, MAX_BYTES, BankQuestion, Problem, Where
+from app.banks.model import BLANK_RE, MAX_BYTES, BankQuestion, Problem, Where, check
 
 SAMPLE = """<?xml version="1.0" encoding="UTF-8"?>
 <quiz>
@@ -340,3 +340,17 @@ def test_any_question_reads_back_as_written(questions):
     assert [essence(r, key=bool(q.key)) for r, q in zip(read, kept, strict=True)] == [
         essence(q, key=bool(q.key)) for q in kept
     ]
+
+
+XML_PIECES = ["<quiz>", "</quiz>", '<question type="multichoice">', '<question type="truefalse">', '<question type="category">',
+              '<question type="shortanswer">', "</question>", "<answer fraction='100'>", "<answer fraction='x'>", "</answer>",
+              "<text>", "</text>", "<questiontext format='html'>", "</questiontext>", "<single>false</single>", "<category>",
+              "</category>", "<![CDATA[<p>a</p>]]>", "&amp;", "<!DOCTYPE x>", "<!-- c -->", "*", "题", "\n"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.one_of(st.lists(st.sampled_from(XML_PIECES), max_size=40).map("".join), st.binary(max_size=60)))
+def test_any_upload_reads_without_an_exception_and_gives_only_usable_questions(data):
+    questions, problems = moodle.read(data)
+    assert all(check(q) is None for q in questions)
+    assert all(isinstance(p, Problem) for p in problems)
