@@ -1,4 +1,5 @@
-"""GIFT question banks (Moodle's "General Import Format Technology" text files), read and written. Pure Python.
+"""GIFT question banks (the plain-text question format of Moodle and other learning platforms), read and written.
+Pure Python.
 
 **Read.** Questions are separated by blank lines; a line that starts with ``//`` is a comment. A
 question's place is its first line.
@@ -40,8 +41,8 @@ texts.
 
 - GIFT has no tags: a question's tags are written as its category, one level per tag below the
   given category (``$CATEGORY: $course$/top/消保/投诉处理`` for the category ``消保`` and the tag
-  ``投诉处理``), written again whenever it changes; reading the file back gives them as tags (after
-  the category's own levels).
+  ``投诉处理``), written again whenever it changes (``$course$/top`` for a question without tags after
+  one with); reading the file back gives them as tags (after the category's own levels).
 - ``::key::`` when the question has a key. ``[plain]`` before the question when one of its texts
   holds ``<`` or ``&`` (Moodle would otherwise read them as HTML) or its stem starts with ``[`` or
   ``//``; ``[plain]`` before an answer or explanation that starts with ``[``.

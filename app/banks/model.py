@@ -103,7 +103,7 @@ def letter(index: int) -> str:
 
 MAX_BYTES = 20 * 1024 * 1024  # a larger upload (bytes, or characters for text) is refused: too_large
 MAX_QUESTIONS = 20_000  # reading stops after this many questions: too_large
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))  # byte-order marks
 
 
 def oversize(data: str | bytes) -> Problem | None:
@@ -125,7 +125,7 @@ def decode(data: str | bytes, fallback: str = "gb18030") -> str | None:
 
 
 def _decoded(data: bytes, fallback: str) -> str | None:
-    by_bom = [encoding for bom, encoding in _BOMS if data.startswith(bom)]
+    by_bom = [encoding for bom, encoding in BOMS if data.startswith(bom)]
     for encoding in by_bom or ["utf-8", fallback]:
         try:
             return data.decode(encoding)

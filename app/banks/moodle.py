@@ -74,7 +74,7 @@ from xml.sax.handler import (
 )
 from xml.sax.xmlreader import InputSource, Locator
 
-from app.banks.model import BLANK_RE, LETTERS, MAX_QUESTIONS, BankQuestion, Problem, Where, check, oversize
+from app.banks.model import BLANK_RE, BOMS, LETTERS, MAX_QUESTIONS, BankQuestion, Problem, Where, check, oversize
 
 try:  # defusedxml, where installed, adds its own refusals (entities, external references) inside expat
     from defusedxml import DefusedXmlException as _DefusedError
@@ -82,7 +82,7 @@ try:  # defusedxml, where installed, adds its own refusals (entities, external r
 except ImportError:  # the standard parser; _Handler.startDTD refuses every DTD on either parser
     from xml.sax import make_parser as _make_parser
 
-    class _DefusedError(ValueError):  # type: ignore[no-redef]
+    class _DefusedError(ValueError):
         """Stands in for defusedxml's error where defusedxml is not installed; never raised."""
 
 
@@ -232,8 +232,7 @@ def _xml_text(data: str | bytes) -> str:
     """The file as text: bytes decoded by their byte-order mark or XML declaration (UTF-8 by default)."""
     if isinstance(data, str):
         return data
-    boms = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-    encoding = next((name for bom, name in boms if data.startswith(bom)), None)
+    encoding = next((name for bom, name in BOMS if data.startswith(bom)), None)
     declared = _DECLARED_ENCODING.match(data)
     encoding = encoding or (declared.group(1).decode("ascii") if declared else "utf-8")
     try:
@@ -479,7 +478,7 @@ def _question_element(question: BankQuestion, qtype: str) -> ET.Element:
 
 def _name_from(stem: str) -> str:
     """A name for a question that has no key: the start of its stem's first line."""
-    first_line = " ".join((stem.strip().split("\n") or [""])[0].split())
+    first_line = " ".join(stem.strip().split("\n")[0].split())
     return first_line[:50] or "question"
 
 
