@@ -97,3 +97,80 @@ def normalise(text: str) -> str:
 def letter(index: int) -> str:
     """0 → 'A'."""
     return LETTERS[index]
+
+
+# Shared by the text formats (moodle, gift, aiken): limits, decoding, and what makes a record unusable.
+
+MAX_BYTES = 20 * 1024 * 1024  # a larger upload (bytes, or characters for text) is refused: too_large
+MAX_QUESTIONS = 20_000  # reading stops after this many questions: too_large
+BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))  # byte-order marks
+
+
+def oversize(data: str | bytes) -> Problem | None:
+    """The ``too_large`` problem of an upload over :data:`MAX_BYTES`, or None."""
+    if len(data) > MAX_BYTES:
+        return Problem(Where(), "too_large", (("limit", MAX_BYTES),))
+    return None
+
+
+def decode(data: str | bytes, fallback: str = "gb18030") -> str | None:
+    """An upload's text with ``\\n`` line ends: UTF-8 (BOM or not), UTF-16 with a BOM, else ``fallback``.
+
+    None when the bytes are neither.
+    """
+    text = _decoded(data, fallback) if isinstance(data, bytes) else data
+    if text is None:
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+
+
+def _decoded(data: bytes, fallback: str) -> str | None:
+    by_bom = [encoding for bom, encoding in BOMS if data.startswith(bom)]
+    for encoding in by_bom or ["utf-8", fallback]:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def check(question: BankQuestion) -> tuple[str, tuple] | None:
+    """Why a record read from a file cannot be used, as (reason, params); None when it can."""
+    if not question.stem.strip():
+        return "empty_stem", ()
+    if question.kind in CHOICE_KINDS:
+        return _check_choice(question)
+    if question.kind == "truefalse":
+        return None if question.answer in (["true"], ["false"]) else ("missing_answer", ())
+    if question.kind == "fill":
+        return _check_fill(question)
+    return "unsupported_type", (("type", question.kind),)
+
+
+def _check_choice(question: BankQuestion) -> tuple[str, tuple] | None:
+    count = len(question.options)
+    if count < 2:
+        return "too_few_options", (("count", count),)
+    if count > MAX_OPTIONS:
+        return "too_many_options", (("count", count), ("limit", MAX_OPTIONS))
+    for index, option in enumerate(question.options):
+        if not option.strip():
+            return "empty_option", (("option", letter(index)),)
+    if not question.answer:
+        return "missing_answer", ()
+    for answer in question.answer:
+        if answer not in LETTERS[:count]:
+            return "answer_not_in_options", (("answer", answer),)
+    if question.kind == "single" and len(question.answer) > 1:
+        return "single_with_several_answers", (("answer", ",".join(question.answer)),)
+    if question.kind == "multiple" and len(question.answer) < 2:
+        return "multiple_with_one_answer", ()
+    return None
+
+
+def _check_fill(question: BankQuestion) -> tuple[str, tuple] | None:
+    if not question.answer or not all(any(str(a).strip() for a in accepted) for accepted in question.answer):
+        return "missing_answer", ()
+    if len(question.answer) != question.blanks():
+        return "blank_count_mismatch", (("blanks", question.blanks()), ("answers", len(question.answer)))
+    return None
