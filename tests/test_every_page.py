@@ -83,6 +83,8 @@ def _values() -> dict[str, list]:
         "scenarios.debrief": [{"token": run.token if run else "0" * 32}],
         "admin.scenario": [{"slug": first(select(Scenario.slug))}, {"slug": "nope"}],
         "admin.account": [{"user_id": employee.id}, {"user_id": 10**9}],
+        "banks.bank": [{"slug": "complaint-handling"}, {"slug": "public/antifraud"}, {"slug": "nope"}],
+        "banks.preview": [{"token": "0" * 32}, {"token": "x"}],
         "campaign_admin.show": [{"campaign_id": campaign.id}, {"campaign_id": 10**9}],
         "campaign_admin.edit": [{"campaign_id": campaign.id}],
         "campaign_admin.links": [{"campaign_id": campaign.id}],

@@ -84,11 +84,7 @@ def import_(path: Path, slug: str | None, dry_run: bool, fmt: str | None, title:
     except services.BankError as error:
         raise click.ClickException(messages.refusal(error.code)) from None
     result, checked = services.preview(_read(path, fmt), _file_target(slug), filename=path.name, title=title or "")
-    problems = sorted(result.problems + checked.problems, key=lambda p: (p.where.sheet, p.where.row, p.where.letter))
-    for problem in problems:
-        click.echo(f"{path.name}: {messages.located(problem)}", err=True)
-    click.echo(_("%(new)d new, %(changed)d changed, %(unchanged)d unchanged; %(bad)d row(s) not imported.",
-                 new=len(result.new), changed=len(result.changed), unchanged=len(result.unchanged), bad=len(problems)))
+    problems = _report(path, result, checked)
     if checked.spec is not None and result.changes and not dry_run:
         _bank_path(slug).parent.mkdir(parents=True, exist_ok=True)
         _bank_path(slug).write_text(checked.text, encoding="utf-8")
@@ -97,6 +93,16 @@ def import_(path: Path, slug: str | None, dry_run: bool, fmt: str | None, title:
         click.echo(_("Dry run: nothing was written."))
     if problems:
         sys.exit(1)
+
+
+def _report(path: Path, result, checked) -> list:
+    """Print every problem (by row) and the counts; return the problems."""
+    problems = sorted(result.problems + checked.problems, key=lambda p: (p.where.sheet, p.where.row, p.where.letter))
+    for problem in problems:
+        click.echo(f"{path.name}: {messages.located(problem)}", err=True)
+    click.echo(_("%(new)d new, %(changed)d changed, %(unchanged)d unchanged; %(bad)d row(s) not imported.",
+                 new=len(result.new), changed=len(result.changed), unchanged=len(result.unchanged), bad=len(problems)))
+    return problems
 
 
 @bank_cli.command("export")

@@ -83,18 +83,23 @@ def plan(parsed: Parsed, existing: list[Entry], *, authored: bool) -> Plan:
     result = Plan(entries=list(existing), problems=list(parsed.problems))
     matcher = _Matcher(existing)
     for question in parsed.questions:
-        found = matcher.match(question)
-        if found is matcher.DUPLICATE:
-            result.problems.append(Problem(question.where, "duplicate_in_file"))
-        elif found is not None:
-            _compare(result, found, question)
-        elif authored:
-            result.problems.append(Problem(question.where, "needs_source"))
-        else:
-            entry = Entry(matcher.new_key(question.key), question)
-            result.entries.append(entry)
-            result.new.append(entry)
+        _place(result, matcher, question, authored=authored)
     return result
+
+
+def _place(result: Plan, matcher: _Matcher, question: BankQuestion, *, authored: bool) -> None:
+    """One question of the file: a duplicate, the same as one of the bank, refused, or new."""
+    found = matcher.match(question)
+    if found is matcher.DUPLICATE:
+        result.problems.append(Problem(question.where, "duplicate_in_file"))
+    elif found is not None:
+        _compare(result, found, question)
+    elif authored:
+        result.problems.append(Problem(question.where, "needs_source"))
+    else:
+        entry = Entry(matcher.new_key(question.key), question)
+        result.entries.append(entry)
+        result.new.append(entry)
 
 
 def _compare(result: Plan, entry: Entry, question: BankQuestion) -> None:

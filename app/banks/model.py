@@ -17,8 +17,9 @@ Answers, by kind:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
+
+from app.core.text import normalised
 
 KINDS = ("single", "multiple", "truefalse", "fill")
 CHOICE_KINDS = ("single", "multiple")
@@ -85,13 +86,9 @@ class BankQuestion:
         return (self.kind, normalise(self.stem), tuple(normalise(o) for o in self.options))
 
 
-def normalise(text: str) -> str:
-    """Text as compared: full-width → half-width (NFKC), case folded, without whitespace or blank marks.
-
-    Used to grade fill-in-the-blank answers and to recognise a question already in a bank.
-    """
-    text = unicodedata.normalize("NFKC", str(text or "")).casefold()
-    return "".join(ch for ch in text if not ch.isspace())
+# Text as compared (full-width → half-width, case folded, no whitespace): the same rule the exam
+# engine grades typed answers by, used here to recognise a question already in a bank.
+normalise = normalised
 
 
 def letter(index: int) -> str:

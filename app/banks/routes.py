@@ -151,11 +151,11 @@ def apply():
     if not form.validate_on_submit():
         abort(400)
     token = form.token.data
-    note, stored = _store().note(token, current_user.id), _store().load(token, current_user.id)
-    if note is None or stored is None or not _store().claim(token):
+    claimed = _claim(token)
+    if claimed is None:
         flash(_("That upload has expired or was already imported. Please upload the file again."), "warning")
         return redirect(url_for(".upload"))
-    content, filename = stored
+    note, (content, filename) = claimed
     try:
         version = _apply(token, note, content, filename)
     except services.BankError as error:
@@ -167,6 +167,14 @@ def apply():
     _store().discard(token)
     flash(_("Version %(number)d of %(slug)s is now current.", number=version.number, slug=note["slug"]), "success")
     return redirect(url_for(".bank", slug=note["slug"]))
+
+
+def _claim(token: str) -> tuple[dict, tuple[bytes, str]] | None:
+    """The upload's note and file, for its uploader, once (a second click or tab gets None)."""
+    note, stored = _store().note(token, current_user.id), _store().load(token, current_user.id)
+    if note is None or stored is None or not _store().claim(token):
+        return None
+    return note, stored
 
 
 def _apply(token: str, note: dict, content: bytes, filename: str) -> QuizVersion:

@@ -103,6 +103,16 @@ _Dumper.add_representer(str, _text)
 
 def write(settings: Settings, entries: list[Entry]) -> tuple[str, dict[str, int]]:
     """The bank file's text, and the line each question's item starts on (by id)."""
+    text = _dump(_head(settings)) + "questions:\n"
+    lines: dict[str, int] = {}
+    for entry in entries:
+        lines[entry.key] = text.count("\n") + 1
+        text += _dump([item_of(entry)])
+    return text, lines
+
+
+def _head(settings: Settings) -> dict:
+    """The bank-level keys, as authors write them (defaults left out)."""
     head = {"title": settings.title.get("zh_Hans", "")}
     for locale, key in (("en", "title_en"), ("zh_Hant", "title_zh_hant")):
         if settings.title.get(locale):
@@ -116,13 +126,7 @@ def write(settings: Settings, entries: list[Entry]) -> tuple[str, dict[str, int]
         head["review"] = settings.review
     if settings.imported_from:
         head["imported_from"] = settings.imported_from
-    text = _dump(head) + "questions:\n"
-    lines: dict[str, int] = {}
-    for entry in entries:
-        lines[entry.key] = text.count("\n") + 1
-        item = _dump([item_of(entry)])
-        text += item
-    return text, lines
+    return head
 
 
 def _dump(value) -> str:

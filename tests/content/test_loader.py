@@ -160,3 +160,44 @@ def test_check_command_passes_on_bundled_content(runner):
     assert result.exit_code == 0, result.output
     courses = len(list((REPO / "courses").glob("*/course.yaml")))
     assert result.output.startswith(f"ok: {courses} course(s)") and courses >= 2
+
+
+def test_fill_questions_need_one_answer_per_blank_and_stay_out_of_public_pools(tmp_path):
+    staff = tmp_path / "quizzes" / "fills.yaml"
+    staff.parent.mkdir(parents=True)
+    staff.write_text(
+        "title: t\ndraw: 1\nquestions:\n"
+        "  - {id: a, type: fill, stem: 限额为____万元, answer: [[50, 五十]], explanation: e, tags: [t], rule: r,"
+        " basis: [§2]}\n"
+        "  - {id: b, type: fill, stem: ____和____, answer: [知情], explanation: e, tags: [t], rule: r, basis: [§2]}\n"
+        "  - {id: c, type: fill, stem: s, options: {A: x, B: y, C: z}, answer: x, explanation: e, tags: [t], rule: r,"
+        " basis: [§2]}\n",
+        encoding="utf-8",
+    )
+    public = tmp_path / "quizzes" / "public" / "pool.yaml"
+    public.parent.mkdir(parents=True)
+    public.write_text("title: t\ndraw: 1\nquestions:\n  - {id: a, type: fill, stem: 限额为____万元, answer: 50,"
+                      " explanation: e, tags: [t], rule: r, basis: [§W1]}\n", encoding="utf-8")
+    _, issues = load_tree(REPO, [staff, public])
+    found = [(Path(i.path).name, i.line, i.message.split(";")[0].split(":")[0]) for i in issues]
+    assert found == [
+        ("fills.yaml", 5, "the stem has 2 blank(s) (____) but 'answer' gives 1"),
+        ("fills.yaml", 6, "a fill question has no options"),
+        ("pool.yaml", 4, "a public quiz is answered with a tap on a phone"),
+    ]
+
+
+def test_an_imported_bank_may_have_two_to_eight_options_and_no_rule_or_basis(tmp_path):
+    bank = tmp_path / "imported.yaml"
+    bank.write_text(
+        "title: t\ndraw: 1\nimported_from: 题库.xlsx\nquestions:\n"
+        "  - {id: a, type: single, stem: s, options: {A: x, B: y}, answer: B}\n"
+        "  - {id: b, type: single, stem: s2, options: {A: x, B: y}, answer: B, rule: r}\n",
+        encoding="utf-8",
+    )
+    authored = tmp_path / "authored.yaml"
+    authored.write_text(bank.read_text(encoding="utf-8").replace("imported_from: 题库.xlsx\n", ""), encoding="utf-8")
+    _, issues = load_tree(REPO, [bank])
+    assert list(issues) == []
+    _, issues = load_tree(REPO, [authored])
+    assert any("3 to 6 options" in i.message for i in issues) and any("missing 'basis'" in i.message for i in issues)
