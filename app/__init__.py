@@ -20,12 +20,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     the generated secret key and the demo logins.
     """
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
-    app.config.from_object(settings.DefaultConfig)
-    app.config.from_prefixed_env()
-    settings.apply_environment(app.config)
-    if config:
-        app.config.update(config)
-    _finish_config(app)
+    _configure(app, config)
 
     app_logging.configure(app)
     _init_extensions(app)
@@ -48,6 +43,15 @@ def _trust_proxies(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops, x_prefix=hops)
 
 
+def _configure(app: Flask, config: dict | None) -> None:
+    app.config.from_object(settings.DefaultConfig)
+    app.config.from_prefixed_env()
+    settings.apply_environment(app.config)
+    if config:
+        app.config.update(config)
+    _finish_config(app)
+
+
 def _finish_config(app: Flask) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{app.instance_path}/xiaobao.db"
@@ -60,8 +64,6 @@ def _finish_config(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
     from app.auth.passwords import Passwords  # a feature's: imported by the factory only (see below)
 
     db.init_app(app)
@@ -69,10 +71,7 @@ def _init_extensions(app: Flask) -> None:
         configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(settings.PROJECT_ROOT / "migrations"),
                      render_as_batch=True, compare_type=True, include_name=include_name)
-    login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Please sign in to open this page.")
-    login_manager.login_message_category = "info"
+    _init_login(app)
     app.before_request(_refuse_oversized_body)  # before the CSRF check reads the form
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
@@ -80,6 +79,15 @@ def _init_extensions(app: Flask) -> None:
     app.extensions["passwords"] = Passwords(
         app.config["PASSWORD_HASH_TIME_COST"], app.config["PASSWORD_HASH_MEMORY_KIB"]
     )
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
 
 
 def _refuse_oversized_body() -> None:

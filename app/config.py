@@ -84,26 +84,29 @@ class DefaultConfig:
 INTEGER_SETTINGS = {"TRUSTED_PROXIES", "MAX_CONTENT_LENGTH", "SMTP_PORT"}
 
 
+# plain environment name → the setting it gives
+PLAIN_ENVIRONMENT = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "REDIS_URL": "RATELIMIT_STORAGE_URI",
+    "LOG_LEVEL": "LOG_LEVEL",
+    "SMTP_HOST": "SMTP_HOST",
+    "SMTP_PORT": "SMTP_PORT",
+    "SMTP_USER": "SMTP_USER",
+    "SMTP_PASSWORD": "SMTP_PASSWORD",
+    "SMTP_STARTTLS": "SMTP_STARTTLS",
+    "MAIL_FROM": "MAIL_FROM",
+    "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
+    "TRUSTED_PROXIES": "TRUSTED_PROXIES",
+    "MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "BUSINESS_TZ": "BUSINESS_TZ",
+}
+
+
 def apply_environment(config: dict) -> None:
     """Read the plain environment names a sysadmin expects (DATABASE_URL, SECRET_KEY...)."""
-    plain = {
-        "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
-        "SECRET_KEY": "SECRET_KEY",
-        "REDIS_URL": "RATELIMIT_STORAGE_URI",
-        "LOG_LEVEL": "LOG_LEVEL",
-        "SMTP_HOST": "SMTP_HOST",
-        "SMTP_PORT": "SMTP_PORT",
-        "SMTP_USER": "SMTP_USER",
-        "SMTP_PASSWORD": "SMTP_PASSWORD",
-        "SMTP_STARTTLS": "SMTP_STARTTLS",
-        "MAIL_FROM": "MAIL_FROM",
-        "PUBLIC_BASE_URL": "PUBLIC_BASE_URL",
-        "TRUSTED_PROXIES": "TRUSTED_PROXIES",
-        "MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
-        "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
-        "BUSINESS_TZ": "BUSINESS_TZ",
-    }
-    for env_name, key in plain.items():
+    for env_name, key in PLAIN_ENVIRONMENT.items():
         value = os.environ.get(env_name)
         if value:
             config[key] = int(value) if key in INTEGER_SETTINGS else value

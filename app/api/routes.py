@@ -70,33 +70,48 @@ def _period() -> str | None:
 @limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])
 def completions():
     """Requirement records with their status, filtered by period, course, org unit and update time."""
-    raw_limit = _arg("limit", 10)
-    if raw_limit is None:
-        limit = DEFAULT_LIMIT
-    elif raw_limit.isdigit() and 1 <= int(raw_limit) <= MAX_LIMIT:
-        limit = int(raw_limit)
-    else:
-        _error(400, "bad_limit", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
-    after_id = 0
-    if cursor := _arg("cursor"):
-        after_id = services.decode_cursor(cursor)
-        if after_id is None:
-            _error(400, "bad_cursor", "cursor is not one this API returned.")
-    updated_since = None
-    if raw := _arg("updated_since", 40):
-        try:
-            updated_since = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-        except ValueError:
-            _error(400, "bad_updated_since", "updated_since must be an ISO 8601 time, e.g. 2026-11-01T00:00:00Z.")
-        if updated_since.tzinfo is None:
-            updated_since = updated_since.replace(tzinfo=UTC)
-        updated_since = updated_since.astimezone(UTC)  # stored times are UTC (and text on SQLite)
+    limit = _limit()
+    after_id = _after_id()
+    updated_since = _updated_since()
     items, next_cursor = services.completions_page(
         g.api_scope, period=_period(), course=_arg("course"),
         org=_unit(_arg("org")), updated_since=updated_since, after_id=after_id, limit=limit,
         today=business_today(),
     )
     return jsonify(items=items, next_cursor=next_cursor)
+
+
+def _limit() -> int:
+    raw_limit = _arg("limit", 10)
+    if raw_limit is None:
+        return DEFAULT_LIMIT
+    if not (raw_limit.isdigit() and 1 <= int(raw_limit) <= MAX_LIMIT):
+        _error(400, "bad_limit", f"limit must be a whole number from 1 to {MAX_LIMIT}.")
+    return int(raw_limit)
+
+
+def _after_id() -> int:
+    """The last id of the previous page, from ?cursor= (0 for the first page)."""
+    after_id = 0
+    if cursor := _arg("cursor"):
+        after_id = services.decode_cursor(cursor)
+        if after_id is None:
+            _error(400, "bad_cursor", "cursor is not one this API returned.")
+    return after_id
+
+
+def _updated_since() -> datetime | None:
+    """?updated_since= as an aware UTC time (a time without an offset is taken as UTC)."""
+    raw = _arg("updated_since", 40)
+    if not raw:
+        return None
+    try:
+        updated_since = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        _error(400, "bad_updated_since", "updated_since must be an ISO 8601 time, e.g. 2026-11-01T00:00:00Z.")
+    if updated_since.tzinfo is None:
+        updated_since = updated_since.replace(tzinfo=UTC)
+    return updated_since.astimezone(UTC)  # stored times are UTC (and text on SQLite)
 
 
 @bp.get("/org-units/<code>/summary")

@@ -80,14 +80,7 @@ def decode_cursor(cursor: str) -> int | None:
 def completions_page(scope: OrgUnit, *, period: str | None, course: str | None, org: OrgUnit | None,
                      updated_since: datetime | None, after_id: int, limit: int, today: date):
     """Requirement records in scope (keyset pagination on id): one per employee, course and period."""
-    unit = org or scope
-    clauses = [Requirement.org_path.like(unit.path + "%"), Requirement.id > after_id]
-    if period:
-        clauses.append(Requirement.period == period)
-    if course:
-        clauses.append(Course.slug == course)
-    if updated_since:
-        clauses.append(Requirement.updated_at >= updated_since)
+    clauses = _completion_filters(org or scope, period, course, updated_since, after_id)
     rows = db.session.execute(
         select(Requirement, User.employee_no, User.name, Course.slug, OrgUnit.code, status_expression(today))
         .join(User, Requirement.user_id == User.id)
@@ -97,13 +90,30 @@ def completions_page(scope: OrgUnit, *, period: str | None, course: str | None, 
         .order_by(Requirement.id)
         .limit(limit + 1)
     ).all()
-    items = [{
+    items = [_completion_item(*row) for row in rows[:limit]]
+    next_cursor = encode_cursor(items[-1]["id"]) if len(rows) > limit else None
+    return items, next_cursor
+
+
+def _completion_filters(unit: OrgUnit, period: str | None, course: str | None, updated_since: datetime | None,
+                        after_id: int) -> list:
+    clauses = [Requirement.org_path.like(unit.path + "%"), Requirement.id > after_id]
+    if period:
+        clauses.append(Requirement.period == period)
+    if course:
+        clauses.append(Course.slug == course)
+    if updated_since:
+        clauses.append(Requirement.updated_at >= updated_since)
+    return clauses
+
+
+def _completion_item(r: Requirement, number: str, name: str, slug: str, code: str | None, status: str) -> dict:
+    """One requirement record as the API shows it (times in the bank's zone, with their offset)."""
+    return {
         "id": r.id, "employee_no": number, "name": name, "org_unit": code, "position": r.position,
         "course": slug, "period": r.period, "window_start": r.window_start.isoformat(), "due_date": r.due_date.isoformat(),
         "status": status, "active": r.active,
         "completed_at": business_time(r.completed_at).isoformat() if r.completed_at else None,
         "completed_on": r.completed_on.isoformat() if r.completed_on else None, "score": r.score,
         "updated_at": business_time(r.updated_at).isoformat() if r.updated_at else None,
-    } for r, number, name, slug, code, status in rows[:limit]]
-    next_cursor = encode_cursor(items[-1]["id"]) if len(rows) > limit else None
-    return items, next_cursor
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
@@ -71,6 +72,21 @@ def dashboard(user: User, today: date | None = None) -> list[CourseRow]:
     enrollments = _current_enrollments(user, courses, requirements)
     version_ids = {c.current_version_id for c in courses} | {e.course_version_id for e in enrollments.values()}
     versions = {v.id: v for v in db.session.scalars(select(CourseVersion).where(CourseVersion.id.in_(version_ids)))}
+    progress = _progress(user, version_ids)
+    rows = [_row(course, enrollments.get(course.id), versions, progress, requirements.get(course.id), today)
+            for course in courses]
+    rows.sort(key=CourseRow.sort_key)
+    return rows
+
+
+class _Progress(NamedTuple):
+    lessons: dict[int, int]  # per course version
+    done: dict[int, int]  # lessons done per enrolment
+    completions: dict[int, Completion]  # per enrolment
+
+
+def _progress(user: User, version_ids: set[int]) -> _Progress:
+    """The lessons of each course version, and the learner's lessons done and completions per enrolment."""
     lesson_counts = dict(db.session.execute(
         select(Lesson.course_version_id, func.count())
         .where(Lesson.course_version_id.in_(version_ids)).group_by(Lesson.course_version_id)
@@ -80,17 +96,18 @@ def dashboard(user: User, today: date | None = None) -> list[CourseRow]:
         .where(Enrollment.user_id == user.id).group_by(LessonProgress.enrollment_id)
     ).all())
     completions = {c.enrollment_id: c for c in db.session.scalars(select(Completion).where(Completion.user_id == user.id))}
-    rows = []
-    for course in courses:
-        enrollment = enrollments.get(course.id)
-        version = versions[enrollment.course_version_id if enrollment else course.current_version_id]
-        rows.append(CourseRow(
-            course, version, enrollment, done_counts.get(enrollment.id, 0) if enrollment else 0,
-            lesson_counts.get(version.id, 0), completions.get(enrollment.id) if enrollment else None,
-            requirements.get(course.id), today,
-        ))
-    rows.sort(key=CourseRow.sort_key)
-    return rows
+    return _Progress(lesson_counts, done_counts, completions)
+
+
+def _row(course: Course, enrollment: Enrollment | None, versions: dict[int, CourseVersion], progress: _Progress,
+         requirement: Requirement | None, today: date) -> CourseRow:
+    """The course's row: the version the learner follows (their enrolment's, else the current one)."""
+    version = versions[enrollment.course_version_id if enrollment else course.current_version_id]
+    return CourseRow(
+        course, version, enrollment, progress.done.get(enrollment.id, 0) if enrollment else 0,
+        progress.lessons.get(version.id, 0), progress.completions.get(enrollment.id) if enrollment else None,
+        requirement, today,
+    )
 
 
 def _most_pressing(user: User) -> dict[int, Requirement]:

@@ -22,18 +22,7 @@ class AssignmentRow:
 
 def assignment_figures(scope: OrgUnit | None, today: date) -> list[AssignmentRow]:
     """Active assignments within ``scope`` with required / completed / overdue counts, in one query."""
-    counts = (
-        select(
-            Requirement.assignment_id.label("assignment_id"),
-            func.count().label("required"),
-            func.count(Requirement.completed_at).label("completed"),
-            func.sum(case((overdue(today), 1), else_=0))
-            .label("overdue"),
-        )
-        .where(Requirement.active.is_(True))
-        .group_by(Requirement.assignment_id)
-        .subquery()
-    )
+    counts = _counts(today)
     query = (
         select(Assignment, counts.c.required, counts.c.completed, counts.c.overdue)
         .outerjoin(counts, counts.c.assignment_id == Assignment.id)
@@ -45,3 +34,19 @@ def assignment_figures(scope: OrgUnit | None, today: date) -> list[AssignmentRow
         query = query.where(OrgUnit.path.like(scope.path + "%"))
     return [AssignmentRow(a, required or 0, completed or 0, int(overdue or 0))
             for a, required, completed, overdue in db.session.execute(query)]
+
+
+def _counts(today: date):
+    """A subquery: each assignment's active requirements, how many are completed and how many overdue."""
+    return (
+        select(
+            Requirement.assignment_id.label("assignment_id"),
+            func.count().label("required"),
+            func.count(Requirement.completed_at).label("completed"),
+            func.sum(case((overdue(today), 1), else_=0))
+            .label("overdue"),
+        )
+        .where(Requirement.active.is_(True))
+        .group_by(Requirement.assignment_id)
+        .subquery()
+    )

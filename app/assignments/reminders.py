@@ -155,29 +155,38 @@ def remind_now(mailer: Mailer, user_ids: list[int], today: date, base_url: str, 
 def _hr_digests(mailer: Mailer, items: list[Due], today: date, base_url: str):
     """One digest per HR user covering the people in their subtree."""
     done = _already_sent("hr_digest", today)
-    hr_users = db.session.execute(
-        select(User, OrgUnit.path).join(OrgUnit, User.hr_scope_id == OrgUnit.id)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.HR, User.active.is_(True), User.email.is_not(None))
-    ).all()
     paths = dict(db.session.execute(select(OrgUnit.id, OrgUnit.path)).all())
     result = []
-    for hr, scope_path in hr_users:
+    for hr, scope_path in _hr_recipients():
         if hr.id in done:
             continue
         mine = [d for d in items if paths.get(d.user.org_unit_id, "").startswith(scope_path)]
         if not mine:
             continue
-        overdue = sum(d.overdue for d in mine)
-        with force_locale(hr.locale or "zh_Hans"):
-            lines = [_("Hello %(name)s,", name=hr.name), "",
-                     _("%(overdue)d overdue and %(soon)d due soon in your part of the bank:",
-                       overdue=overdue, soon=len(mine) - overdue)]
-            lines += [f"{d.user.employee_no or '—'} {d.user.name} — {d.course_title} — {d.due_date.isoformat()}"
-                      + (" (" + _("OVERDUE") + ")" if d.overdue else "") for d in mine[:200]]
-            if len(mine) > 200:
-                lines.append(_("…and %(n)d more: see the overdue list.", n=len(mine) - 200))
-            lines += ["", _("Overdue list: %(url)s", url=base_url.rstrip("/") + "/hr/overdue")]
-            message = _message(mailer, hr, _("Xiaobao Academy: training due in your units"), lines)
+        message = _digest_message(mailer, hr, mine, base_url)
         result.append((message, Reminder(user_id=hr.id, kind="hr_digest", sent_on=today, items=len(mine))))
     return result
+
+
+def _hr_recipients() -> list:
+    """(HR user, their scope's path) for each active HR user with an email address."""
+    return db.session.execute(
+        select(User, OrgUnit.path).join(OrgUnit, User.hr_scope_id == OrgUnit.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.HR, User.active.is_(True), User.email.is_not(None))
+    ).all()
+
+
+def _digest_message(mailer: Mailer, hr: User, mine: list[Due], base_url: str):
+    """The HR user's digest in their language: what is overdue or due soon (the first 200 lines)."""
+    overdue = sum(d.overdue for d in mine)
+    with force_locale(hr.locale or "zh_Hans"):
+        lines = [_("Hello %(name)s,", name=hr.name), "",
+                 _("%(overdue)d overdue and %(soon)d due soon in your part of the bank:",
+                   overdue=overdue, soon=len(mine) - overdue)]
+        lines += [f"{d.user.employee_no or '—'} {d.user.name} — {d.course_title} — {d.due_date.isoformat()}"
+                  + (" (" + _("OVERDUE") + ")" if d.overdue else "") for d in mine[:200]]
+        if len(mine) > 200:
+            lines.append(_("…and %(n)d more: see the overdue list.", n=len(mine) - 200))
+        lines += ["", _("Overdue list: %(url)s", url=base_url.rstrip("/") + "/hr/overdue")]
+        return _message(mailer, hr, _("Xiaobao Academy: training due in your units"), lines)

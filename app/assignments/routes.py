@@ -87,29 +87,42 @@ def index():
         audience = get_by_code(form.audience.data) if form.audience.data else None
         positions = [p for p in re.split(r"[,，、\s]+", form.positions.data or "") if p]
         today, rule = business_today(), _rule(form)
-        try:
-            rule.check()
-            late = services.overdue_at_once(course, audience=audience, positions=positions, rule=rule, today=today)
-        except rules.RuleError:
-            late = 0  # create_assignment names the problem below
+        late = _overdue_at_once(course, audience, positions, rule, today)
         if late and form.confirm_overdue.data != str(late):
             form.confirm_overdue.data = str(late)
-            return render_template("assignments/index.html", form=form, rows=queries.assignment_figures(scope, today),
-                                   scope=scope, confirm=ConfirmForm(), overdue_warning=late), 200
-        try:
-            services.create_assignment(course, audience=audience, positions=positions, rule=rule,
-                                       actor=current_user, scope=scope, today=today)
-        except services.AssignmentError as error:
-            db.session.rollback()
-            field_name, message = RULE_ERRORS.get(error.code, ("audience", lambda: _("Outside your scope.")))
-            getattr(form, field_name).errors.append(message())
-        else:
-            db.session.commit()
-            flash(_("Assignment created; the requirements are in place."), "success")
+            return _page(form, scope, today, overdue_warning=late), 200
+        if _create(form, course, audience, positions, rule, scope, today):
             return redirect(url_for(".index"))
-    rows = queries.assignment_figures(scope, business_today())
-    return render_template("assignments/index.html", form=form, rows=rows, scope=scope,
-                           confirm=ConfirmForm()), 400 if form.errors else 200
+    return _page(form, scope, business_today()), 400 if form.errors else 200
+
+
+def _page(form: AssignmentForm, scope: OrgUnit | None, today, **extra) -> str:
+    return render_template("assignments/index.html", form=form, rows=queries.assignment_figures(scope, today),
+                           scope=scope, confirm=ConfirmForm(), **extra)
+
+
+def _overdue_at_once(course, audience, positions: list[str], rule: rules.DueRule, today) -> int:
+    """How many people the assignment would make overdue at once (0 while its rule has a problem)."""
+    try:
+        rule.check()
+        return services.overdue_at_once(course, audience=audience, positions=positions, rule=rule, today=today)
+    except rules.RuleError:
+        return 0  # create_assignment names the problem below
+
+
+def _create(form: AssignmentForm, course, audience, positions: list[str], rule: rules.DueRule, scope, today) -> bool:
+    """Create the assignment and commit; if it cannot be made, say why beside the field concerned."""
+    try:
+        services.create_assignment(course, audience=audience, positions=positions, rule=rule,
+                                   actor=current_user, scope=scope, today=today)
+    except services.AssignmentError as error:
+        db.session.rollback()
+        field_name, message = RULE_ERRORS.get(error.code, ("audience", lambda: _("Outside your scope.")))
+        getattr(form, field_name).errors.append(message())
+        return False
+    db.session.commit()
+    flash(_("Assignment created; the requirements are in place."), "success")
+    return True
 
 
 @bp.post("/<int:assignment_id>/deactivate")

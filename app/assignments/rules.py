@@ -107,15 +107,24 @@ def period_for(rule: DueRule, today: date, joined: date | None = None) -> Period
     """The period the rule asks for on ``today`` (None before the assignment starts)."""
     if today < rule.starts_on:
         return None
-    joined = max(joined or rule.starts_on, rule.starts_on)
     if rule.cycle == "once":
-        if rule.kind == "fixed":
-            return Period("once", rule.starts_on, rule.due_date)
-        if rule.kind == "relative":
-            return Period("once", joined, joined + timedelta(days=rule.days))
-        (sm, sd), (em, ed) = rule.window
-        year = rule.starts_on.year
-        return Period("once", _on(year, sm, sd), _on(year, em, ed))
+        return _once(rule, max(joined or rule.starts_on, rule.starts_on))
+    return _recurring(rule, today)
+
+
+def _once(rule: DueRule, joined: date) -> Period:
+    """The one period of a one-time rule (for a relative rule, counted from the day the person joined)."""
+    if rule.kind == "fixed":
+        return Period("once", rule.starts_on, rule.due_date)
+    if rule.kind == "relative":
+        return Period("once", joined, joined + timedelta(days=rule.days))
+    (sm, sd), (em, ed) = rule.window
+    year = rule.starts_on.year
+    return Period("once", _on(year, sm, sd), _on(year, em, ed))
+
+
+def _recurring(rule: DueRule, today: date) -> Period:
+    """The half-year or the year of a recurring rule that ``today`` falls in."""
     year = today.year
     if rule.cycle == "semiannual":  # each half-year, due on its last day
         start, end = period_bounds(f"{year}H{1 if today.month <= 6 else 2}")

@@ -43,14 +43,7 @@ def create_assignment(course: Course, *, audience: OrgUnit | None, positions: li
         raise AssignmentError("out_of_scope")
     assignment = Assignment(
         course=course, audience_org=audience, positions=sorted({p.strip() for p in positions if p.strip()}),
-        kind=rule.kind, cycle=rule.cycle, starts_on=rule.starts_on, due_date=rule.due_date,
-        due_month=rule.due_month_day[0] if rule.due_month_day else None,
-        due_day=rule.due_month_day[1] if rule.due_month_day else None,
-        window_start_month=rule.window[0][0] if rule.window else None,
-        window_start_day=rule.window[0][1] if rule.window else None,
-        window_end_month=rule.window[1][0] if rule.window else None,
-        window_end_day=rule.window[1][1] if rule.window else None,
-        days=rule.days, created_by_id=actor.id,
+        created_by_id=actor.id, **_rule_columns(rule),
     )
     db.session.add(assignment)
     db.session.flush()
@@ -58,6 +51,20 @@ def create_assignment(course: Course, *, audience: OrgUnit | None, positions: li
                  audience=audience.code if audience else "*", positions=assignment.positions)
     sync_assignment(assignment, today)
     return assignment
+
+
+def _rule_columns(rule: rules.DueRule) -> dict:
+    """The assignment's columns that store its due rule."""
+    return dict(
+        kind=rule.kind, cycle=rule.cycle, starts_on=rule.starts_on, due_date=rule.due_date,
+        due_month=rule.due_month_day[0] if rule.due_month_day else None,
+        due_day=rule.due_month_day[1] if rule.due_month_day else None,
+        window_start_month=rule.window[0][0] if rule.window else None,
+        window_start_day=rule.window[0][1] if rule.window else None,
+        window_end_month=rule.window[1][0] if rule.window else None,
+        window_end_day=rule.window[1][1] if rule.window else None,
+        days=rule.days,
+    )
 
 
 def overdue_at_once(course: Course, *, audience: OrgUnit | None, positions: list[str], rule: rules.DueRule,
@@ -115,21 +122,31 @@ def sync_assignment(assignment: Assignment, today: date) -> SyncReport:
     audience = _audience_of(assignment)
     members = select(User.id).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(audience)
     this_period = (Requirement.course_id == assignment.course_id, Requirement.period == probe.label)
-    restored = db.session.execute(
-        update(Requirement).where(*this_period, Requirement.active.is_(False), Requirement.user_id.in_(members))
-        .values(active=True, updated_at=now), execution_options=QUIET).rowcount
+    restored = _restore(this_period, members, now)
     moved = _follow_moves(this_period, members, now)
     created = _create_missing(assignment, audience, this_period, probe, today, now)
-    withdrawn = db.session.execute(
-        update(Requirement).where(*this_period, Requirement.assignment_id == assignment.id,
-                                  Requirement.active.is_(True), Requirement.completed_at.is_(None),
-                                  Requirement.user_id.not_in(members))
-        .values(active=False, updated_at=now), execution_options=QUIET).rowcount
+    withdrawn = _withdraw(assignment, this_period, members, now)
     for instance in list(db.session.identity_map.values()):  # the statements above bypassed the session
         if isinstance(instance, Requirement):
             db.session.expire(instance)
     _credit_existing_completions(assignment.course_id, probe.label)
     return SyncReport(created, withdrawn, restored, moved)
+
+
+def _restore(this_period: tuple, members, now) -> int:
+    """Withdrawn requirements of people who are in the audience again become active again."""
+    return db.session.execute(
+        update(Requirement).where(*this_period, Requirement.active.is_(False), Requirement.user_id.in_(members))
+        .values(active=True, updated_at=now), execution_options=QUIET).rowcount
+
+
+def _withdraw(assignment: Assignment, this_period: tuple, members, now) -> int:
+    """The assignment's open requirements of people no longer in its audience are withdrawn."""
+    return db.session.execute(
+        update(Requirement).where(*this_period, Requirement.assignment_id == assignment.id,
+                                  Requirement.active.is_(True), Requirement.completed_at.is_(None),
+                                  Requirement.user_id.not_in(members))
+        .values(active=False, updated_at=now), execution_options=QUIET).rowcount
 
 
 def _audience_of(assignment: Assignment):
@@ -157,15 +174,8 @@ def _follow_moves(this_period: tuple, members, now) -> int:
 def _create_missing(assignment: Assignment, audience, this_period: tuple, probe, today: date, now) -> int:
     """INSERT … SELECT a requirement for everyone in the audience without one for this period."""
     missing = and_(audience, ~select(Requirement.id).where(Requirement.user_id == User.id, *this_period).exists())
-    if assignment.rule.kind == "relative":  # each new hire is due N days after joining: one statement per day
-        joined_days = db.session.scalars(
-            select(User.hire_date).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(missing).distinct()).all()
-        groups = [(and_(missing, User.hire_date == day if day else User.hire_date.is_(None)),
-                   rules.period_for(assignment.rule, today, day or today)) for day in joined_days]
-    else:
-        groups = [(missing, probe)]
     created = 0
-    for where, period in groups:
+    for where, period in _groups(assignment, missing, probe, today):
         rows = _requirement_rows(assignment, period, now).where(where)
         # counted first: what an INSERT … SELECT reports as its rowcount differs between drivers
         count = db.session.scalar(select(func.count()).select_from(rows.subquery()))
@@ -175,6 +185,17 @@ def _create_missing(assignment: Assignment, audience, this_period: tuple, probe,
     if created >= BULK_ROWS:  # the next assignment's statements plan against the rows just written
         refresh_statistics(db.session, "requirements")
     return created
+
+
+def _groups(assignment: Assignment, missing, probe, today: date) -> list[tuple]:
+    """(who, their period) pairs: everyone at once, or for a relative rule each day people joined."""
+    if assignment.rule.kind != "relative":
+        return [(missing, probe)]
+    # each new hire is due N days after joining: one statement per day
+    joined_days = db.session.scalars(
+        select(User.hire_date).join(OrgUnit, User.org_unit_id == OrgUnit.id).where(missing).distinct()).all()
+    return [(and_(missing, User.hire_date == day if day else User.hire_date.is_(None)),
+             rules.period_for(assignment.rule, today, day or today)) for day in joined_days]
 
 
 def _requirement_rows(assignment: Assignment, period, now):

@@ -29,6 +29,23 @@ def _message(error) -> str:
     return password_message(error.code)
 
 
+def _read_password() -> str:
+    """The password: typed twice at a terminal, else the first line of standard input."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def _org_unit(org_code: str | None):
+    """The org unit with this code (None when no code is given); an unknown code stops the command."""
+    if not org_code:
+        return None
+    org = get_by_code(org_code)
+    if org is None:
+        raise click.ClickException(f"no org unit with code '{org_code}'")
+    return org
+
+
 @users_cli.command("create")
 @click.argument("username")
 @click.option("--role", "roles", multiple=True, required=True,
@@ -38,15 +55,8 @@ def _message(error) -> str:
 @click.option("--employee-no", default=None, help="Employee number.")
 def create(username, roles, org_code, name, employee_no):
     """Create an account; the password is read from standard input (one line)."""
-    org = None
-    if org_code:
-        org = get_by_code(org_code)
-        if org is None:
-            raise click.ClickException(f"no org unit with code '{org_code}'")
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
+    org = _org_unit(org_code)
+    password = _read_password()
     if not password:
         raise click.ClickException("no password given on standard input")
     wanted = {Role(r) for r in roles}
@@ -71,8 +81,7 @@ def set_password(username):
     user = services.find_user(username)
     if user is None:
         raise click.ClickException(f"no account named '{username}'")
-    password = (click.prompt("Password", hide_input=True, confirmation_prompt=True) if sys.stdin.isatty()
-                else sys.stdin.readline().rstrip("\r\n"))
+    password = _read_password()
     try:
         services.set_password(user, password, hasher=current_app.extensions["passwords"])
     except services.AccountError as error:

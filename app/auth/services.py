@@ -62,15 +62,7 @@ def create_user(
 ) -> User:
     """Create an account; a None password leaves it unable to sign in until one is set."""
     username = username.strip()
-    if not username:
-        raise AccountError("username_required")
-    if find_user(username) is not None:
-        raise AccountError("username_taken", username=username)
-    if employee_no and employee_no_taken(employee_no):
-        raise AccountError("employee_no_taken", employee_no=employee_no)
-    if password is not None and check_strength and (
-            problem := password_problem(password, personal_words(username, name, employee_no))):
-        raise AccountError(problem)
+    _refuse_new_account(username, name, password, employee_no, check_strength=check_strength)
     if Role.HR in roles and hr_scope is None:
         hr_scope = org_unit
     user = User(
@@ -83,6 +75,20 @@ def create_user(
     db.session.flush()
     audit.record("user.create", actor=actor, target=username, roles=sorted(r.value for r in roles))
     return user
+
+
+def _refuse_new_account(username: str, name: str, password: str | None, employee_no: str | None, *,
+                        check_strength: bool) -> None:
+    """Raise AccountError if the account cannot be made: no username, a name or number taken, a weak password."""
+    if not username:
+        raise AccountError("username_required")
+    if find_user(username) is not None:
+        raise AccountError("username_taken", username=username)
+    if employee_no and employee_no_taken(employee_no):
+        raise AccountError("employee_no_taken", employee_no=employee_no)
+    if password is not None and check_strength and (
+            problem := password_problem(password, personal_words(username, name, employee_no))):
+        raise AccountError(problem)
 
 
 @dataclass(frozen=True)
@@ -110,11 +116,21 @@ def authenticate(username: str, password: str, *, address: str, hasher: Password
         return LoginResult(None, throttled=True)
     usable = user is not None and user.active
     if not hasher.verify(user.password_hash if usable else None, password) or not usable:
-        for key, rule in rules.items():
-            _count_failure(rows.get(key), key, rule, now)
-        return LoginResult(None)
-    if own_key in rows:
-        db.session.delete(rows[own_key])
+        return _failed(rules, rows, now)
+    return _signed_in(user, rows.get(own_key), now)
+
+
+def _failed(rules: dict[str, throttle.Rule], rows: dict[str, SignInThrottle], now: datetime) -> LoginResult:
+    """A failed sign-in counts against the account (from this client) and against the client's address."""
+    for key, rule in rules.items():
+        _count_failure(rows.get(key), key, rule, now)
+    return LoginResult(None)
+
+
+def _signed_in(user: User, own_row: SignInThrottle | None, now: datetime) -> LoginResult:
+    """A successful sign-in forgets the account's failures from this client."""
+    if own_row is not None:
+        db.session.delete(own_row)
     user.last_login_at = now
     return LoginResult(user)
 
@@ -185,27 +201,35 @@ def update_account(user: User, *, roles: set[Role], hr_scope: OrgUnit | None, ac
     Administrators cannot take their own administrator role away or deactivate themselves, so that
     the bank never locks itself out of its accounts.
     """
-    if user.id == actor.id and (Role.ADMIN not in roles or not active):
-        raise AccountError("own_admin_access")
-    if not roles:
-        raise AccountError("no_role")
-    if Role.HR in roles and hr_scope is None:
-        raise AccountError("hr_needs_scope")
-    before = {"roles": sorted(r.value for r in user.roles), "active": user.active,
-              "hr_scope": user.hr_scope.code if user.hr_scope else None, "email": user.email}
+    _refuse_update(user, roles, hr_scope, active, actor)
+    before = _account_facts(user, user.roles, user.active)
     if roles != user.roles:
         user.role_rows = [row for row in user.role_rows if row.role in roles] + [
             UserRole(role=role) for role in sorted(roles - user.roles)]
     user.hr_scope = hr_scope if Role.HR in roles else None
     user.email = email or None
-    after = {"roles": sorted(r.value for r in roles), "active": active,
-             "hr_scope": user.hr_scope.code if user.hr_scope else None, "email": user.email}
+    after = _account_facts(user, roles, active)
     if before["roles"] != after["roles"] or before["active"] != active or before["hr_scope"] != after["hr_scope"]:
         end_sessions(user)
     user.active = active
     changed = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
     if changed:
         audit.record("user.update", actor=actor, target=user.username, **changed)
+
+
+def _refuse_update(user: User, roles: set[Role], hr_scope: OrgUnit | None, active: bool, actor: User) -> None:
+    if user.id == actor.id and (Role.ADMIN not in roles or not active):
+        raise AccountError("own_admin_access")
+    if not roles:
+        raise AccountError("no_role")
+    if Role.HR in roles and hr_scope is None:
+        raise AccountError("hr_needs_scope")
+
+
+def _account_facts(user: User, roles: set[Role], active: bool) -> dict:
+    """What the audit trail compares before and after an update."""
+    return {"roles": sorted(r.value for r in roles), "active": active,
+            "hr_scope": user.hr_scope.code if user.hr_scope else None, "email": user.email}
 
 
 def deactivate(user: User) -> None:

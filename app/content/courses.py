@@ -80,16 +80,8 @@ def load_course(folder: Path, issues: Issues) -> CourseSpec | None:
     card = folder / "course.yaml"
     if not SLUG_RE.match(slug):
         issues.add(card, 1, "the course folder name must be lower-case letters, digits and '-'")
-    if not card.exists():
-        issues.add(card, 1, "missing course.yaml")
-        return None
-    before = len(issues)
-    data = read_yaml(issues, card, read_text(card, issues))
-    if not isinstance(data, LMap):
-        if data is not None:
-            issues.add(card, 1, "course.yaml must be a mapping with title, summary, lessons, exam")
-        elif len(issues) == before:
-            issues.add(card, 1, "course.yaml is empty")
+    data = _read_card(card, issues)
+    if data is None:
         return None
     r = FieldReader(issues, card, data, COURSE_KEYS, "course.yaml")
     title = r.localized("title", required=True)
@@ -102,6 +94,22 @@ def load_course(folder: Path, issues: Issues) -> CourseSpec | None:
     return CourseSpec(slug, folder, title, summary, audience, minutes or 0, lessons, exam or "", scenarios)
 
 
+def _read_card(card: Path, issues: Issues) -> LMap | None:
+    """course.yaml as a mapping; None (the reason reported) when it is missing or not one."""
+    if not card.exists():
+        issues.add(card, 1, "missing course.yaml")
+        return None
+    before = len(issues)
+    data = read_yaml(issues, card, read_text(card, issues))
+    if not isinstance(data, LMap):
+        if data is not None:
+            issues.add(card, 1, "course.yaml must be a mapping with title, summary, lessons, exam")
+        elif len(issues) == before:
+            issues.add(card, 1, "course.yaml is empty")
+        return None
+    return data
+
+
 def _load_scenario_requirements(issues, card: Path, data: LMap, r: FieldReader) -> list:
     items = data.get("scenarios")
     if items is None:
@@ -112,18 +120,21 @@ def _load_scenario_requirements(issues, card: Path, data: LMap, r: FieldReader) 
     result = []
     for index, item in enumerate(items):
         line = items.item_lines[index]
-        if isinstance(item, str):
-            item_id, score = item, None
-        elif isinstance(item, LMap):
-            sr = FieldReader(issues, card, item, SCENARIO_REQUIREMENT_KEYS, "a course scenario")
-            item_id = sr.text("id", required=True)
-            score = sr.integer("min_score", minimum=0, maximum=100)
-        else:
-            issues.add(card, line, "each scenario is an id, or  id: …  with an optional  min_score: …")
-            continue
-        if item_id:
-            result.append([item_id, score, line])
+        requirement = _scenario_requirement(issues, card, item, line)
+        if requirement is not None and requirement[0]:
+            result.append([*requirement, line])
     return result
+
+
+def _scenario_requirement(issues, card: Path, item, line: int) -> tuple[str | None, int | None] | None:
+    """One entry of 'scenarios' as (id, min score); None when it is neither an id nor a mapping."""
+    if isinstance(item, str):
+        return item, None
+    if isinstance(item, LMap):
+        sr = FieldReader(issues, card, item, SCENARIO_REQUIREMENT_KEYS, "a course scenario")
+        return sr.text("id", required=True), sr.integer("min_score", minimum=0, maximum=100)
+    issues.add(card, line, "each scenario is an id, or  id: …  with an optional  min_score: …")
+    return None
 
 
 def _load_lesson_list(issues, folder: Path, card: Path, data: LMap, r: FieldReader) -> list[LessonSpec]:
@@ -136,25 +147,29 @@ def _load_lesson_list(issues, folder: Path, card: Path, data: LMap, r: FieldRead
         return []
     lessons, seen = [], set()
     for index, name in enumerate(items):
-        line = items.item_lines[index]
-        if not isinstance(name, str) or not name.endswith(".md") or "/" in name:
-            issues.add(card, line, f"'{name}' is not a lesson file name like 01-intro.md")
-            continue
-        if name in seen:
-            issues.add(card, line, f"lesson '{name}' is listed twice")
-            continue
-        seen.add(name)
-        path = folder / name
-        if not path.exists():
-            issues.add(card, line, f"lesson file '{name}' does not exist in {display_path(folder)}")
-            continue
-        lesson = load_lesson(path, issues)
-        if lesson is not None:
+        path = _listed_lesson(issues, folder, card, name, items.item_lines[index], seen)
+        if path is not None and (lesson := load_lesson(path, issues)) is not None:
             lessons.append(lesson)
     for path in sorted(folder.glob("*.md")):
         if path.name not in seen and not path.name.endswith(".zh_Hant.md"):
             issues.add(path, 1, "this lesson file is not listed under 'lessons' in course.yaml")
     return lessons
+
+
+def _listed_lesson(issues, folder: Path, card: Path, name, line: int, seen: set[str]) -> Path | None:
+    """The file an entry of 'lessons' names (noted in ``seen``); None when the entry is wrong."""
+    if not isinstance(name, str) or not name.endswith(".md") or "/" in name:
+        issues.add(card, line, f"'{name}' is not a lesson file name like 01-intro.md")
+        return None
+    if name in seen:
+        issues.add(card, line, f"lesson '{name}' is listed twice")
+        return None
+    seen.add(name)
+    path = folder / name
+    if not path.exists():
+        issues.add(card, line, f"lesson file '{name}' does not exist in {display_path(folder)}")
+        return None
+    return path
 
 def load_lesson(path: Path, issues: Issues) -> LessonSpec | None:
     """Parse and validate one lesson or case study Markdown file."""
@@ -163,10 +178,7 @@ def load_lesson(path: Path, issues: Issues) -> LessonSpec | None:
         return None
     front, body, body_line = parsed
     r = FieldReader(issues, path, front, LESSON_KEYS, "the lesson front matter")
-    kind = r.text("kind", required=True)
-    if kind is not None and kind not in ("lesson", "case"):
-        r.error(r.line("kind"), f"'kind' must be lesson or case, not '{kind}'")
-        kind = None
+    kind = _read_kind(r)
     title = r.localized("title", required=True)
     minutes = r.integer("minutes", default=5, minimum=1, maximum=120)
     remember = _read_remember(r, front, kind)
@@ -175,20 +187,35 @@ def load_lesson(path: Path, issues: Issues) -> LessonSpec | None:
     if kind == "case":
         _check_case_sections(issues, path, body, body_line)
     bodies = {"zh_Hans": body.strip()}
-    override = path.with_name(path.stem + ".zh_Hant.md")
-    if override.exists():
-        parsed_hant = split_front_matter(override, read_text(override, issues), issues)
-        if parsed_hant is not None:
-            hant_front, hant_body, _ = parsed_hant
-            hr = FieldReader(issues, override, hant_front, LESSON_KEYS, "the lesson front matter")
-            if hant_title := hr.text("title"):
-                title["zh_Hant"] = hant_title
-            if isinstance(hant_front.get("remember"), list):
-                remember["zh_Hant"] = [str(x) for x in hant_front["remember"]]
-            bodies["zh_Hant"] = hant_body.strip()
+    _add_zh_hant(issues, path, title, remember, bodies)
     if kind is None or not title:
         return None
     return LessonSpec(path.stem, path, kind, title, minutes or 5, remember, bodies)
+
+
+def _read_kind(r: FieldReader) -> str | None:
+    kind = r.text("kind", required=True)
+    if kind is not None and kind not in ("lesson", "case"):
+        r.error(r.line("kind"), f"'kind' must be lesson or case, not '{kind}'")
+        return None
+    return kind
+
+
+def _add_zh_hant(issues: Issues, path: Path, title: dict, remember: dict, bodies: dict) -> None:
+    """Take the traditional-Chinese title, points and text from the file beside the lesson (x.zh_Hant.md), if any."""
+    override = path.with_name(path.stem + ".zh_Hant.md")
+    if not override.exists():
+        return
+    parsed = split_front_matter(override, read_text(override, issues), issues)
+    if parsed is None:
+        return
+    hant_front, hant_body, _ = parsed
+    hr = FieldReader(issues, override, hant_front, LESSON_KEYS, "the lesson front matter")
+    if hant_title := hr.text("title"):
+        title["zh_Hant"] = hant_title
+    if isinstance(hant_front.get("remember"), list):
+        remember["zh_Hant"] = [str(x) for x in hant_front["remember"]]
+    bodies["zh_Hant"] = hant_body.strip()
 
 
 def _read_remember(r: FieldReader, front: LMap, kind: str | None) -> dict:

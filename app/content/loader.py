@@ -46,13 +46,7 @@ def load_tree(root: Path, paths: list[Path] | None = None, *, facts: Path | None
     known_modules = set(bundle.modules) | {p.stem for p in (root / "modules").glob("*.md") if p.name != "README.md"}
     known_pools = set(bundle.public_quizzes) | {f"public/{p.stem}" for p in (root / "quizzes" / "public").glob("*.yaml")}
     public.check_references(bundle, issues, known_modules, known_pools)
-    known_scenarios = set(bundle.scenarios) | {p.stem for p in (root / "quizzes" / "scenarios").glob("*.yaml")}
-    known_quizzes = set(bundle.quizzes) | {p.stem for p in (root / "quizzes").glob("*.yaml")}
-    for folder in found.courses:
-        course = load_course(folder, issues)
-        if course is not None:
-            _check_course_references(folder, course, issues, known_quizzes, known_scenarios)
-            bundle.courses[course.slug] = course
+    _load_courses(root, found, bundle, issues)
     check_facts(bundle, issues, found, domain.load(facts or facts_file(root)))
     return bundle, issues
 
@@ -74,6 +68,17 @@ def _load_each(found: _Found, bundle: Bundle, issues: Issues) -> None:
     for path in found.campaigns:
         if (campaign := public.load_campaign(path, issues)) is not None:
             bundle.campaigns[campaign.slug] = campaign
+
+
+def _load_courses(root: Path, found: _Found, bundle: Bundle, issues: Issues) -> None:
+    """Every course folder, into the bundle; its exam and scenarios may be any file under ``root``."""
+    known_scenarios = set(bundle.scenarios) | {p.stem for p in (root / "quizzes" / "scenarios").glob("*.yaml")}
+    known_quizzes = set(bundle.quizzes) | {p.stem for p in (root / "quizzes").glob("*.yaml")}
+    for folder in found.courses:
+        course = load_course(folder, issues)
+        if course is not None:
+            _check_course_references(folder, course, issues, known_quizzes, known_scenarios)
+            bundle.courses[course.slug] = course
 
 
 def _check_course_references(folder: Path, course: CourseSpec, issues: Issues, known_quizzes: set[str],

@@ -102,10 +102,25 @@ def load_module(path: Path, issues: Issues) -> ModuleSpec | None:
     if summary.get("zh_Hans") and len(summary["zh_Hans"]) > 80:
         r.error(r.line("summary"), "'summary' is one sentence of at most 80 characters")
     minutes = r.integer("minutes", default=3, minimum=1, maximum=10)
+    icon = _icon(r, slug)
+    tags = read_tags(r, front)
+    practice = _practice(issues, path, front, r, slug)
+    _check_module_body(issues, path, body, body_line)
+    if not title or not summary:
+        return None
+    return ModuleSpec(slug, path, title, summary, minutes or 3, icon, tags, {"zh_Hans": body.strip()}, practice)
+
+
+def _icon(r: FieldReader, slug: str) -> str:
+    """The module's illustration (by default the one named like the module)."""
     icon = r.text("icon", max_len=100) or slug
     if not SLUG_RE.match(icon):
         r.error(r.line("icon"), f"'icon' must be an illustration name such as fake-police, not '{icon}'")
-    tags = read_tags(r, front)
+    return icon
+
+
+def _practice(issues: Issues, path: Path, front: LMap, r: FieldReader, slug: str) -> list:
+    """The 3 to 5 questions that end the module, each marked as belonging to it."""
     practice = load_questions(issues, path, front, r, public=True, key="practice")
     if "practice" in front and isinstance(front["practice"], LList) and not 3 <= len(front["practice"]) <= 5:
         r.error(r.line("practice"), f"a module ends with 3 to 5 practice questions, found {len(front['practice'])}")
@@ -113,13 +128,14 @@ def load_module(path: Path, issues: Issues) -> ModuleSpec | None:
         if question.module and question.module != slug:
             issues.add(path, question.line, "a practice question belongs to its own module (leave out 'module')")
         question.module = slug
+    return practice
+
+
+def _check_module_body(issues: Issues, path: Path, body: str, body_line: int) -> None:
     if not body.strip():
         issues.add(path, body_line, "the module has no text after the front matter")
     else:
         check_sections(issues, path, body, body_line, [name for _, name in MODULE_SECTIONS], "module")
-    if not title or not summary:
-        return None
-    return ModuleSpec(slug, path, title, summary, minutes or 3, icon, tags, {"zh_Hans": body.strip()}, practice)
 
 
 # --- campaigns -------------------------------------------------------------------------------
@@ -130,11 +146,8 @@ def load_campaign(path: Path, issues: Issues) -> CampaignSpec | None:
     slug = path.stem
     if not SLUG_RE.match(slug):
         issues.add(path, 1, "the campaign file name must be lower-case letters, digits and '-'")
-    data = read_yaml(issues, path, read_text(path, issues))
+    data = _read_campaign_file(path, issues)
     if data is None:
-        return None
-    if not isinstance(data, LMap):
-        issues.add(path, 1, "a campaign must be a mapping with title, starts, ends, modules and tracks")
         return None
     r = FieldReader(issues, path, data, CAMPAIGN_KEYS, "campaign")
     title = r.localized("title", required=True)
@@ -143,10 +156,7 @@ def load_campaign(path: Path, issues: Issues) -> CampaignSpec | None:
     cover = r.text("cover") or "default"
     if cover not in COVERS:
         r.error(r.line("cover"), f"'cover' must be one of {', '.join(COVERS)}, not '{cover}'")
-    starts = _date(r, data, "starts")
-    ends = _date(r, data, "ends")
-    if starts and ends and ends < starts:
-        r.error(r.line("ends"), "'ends' is before 'starts'")
+    starts, ends = _dates(r, data)
     attempts = r.integer("attempts_per_day", default=3, minimum=1, maximum=50)
     questions = r.integer("questions", default=10, minimum=1, maximum=50)
     modules = _slug_list(r, data, "modules")
@@ -155,6 +165,25 @@ def load_campaign(path: Path, issues: Issues) -> CampaignSpec | None:
         return None
     return CampaignSpec(slug, path, title, theme, summary, cover, starts, ends, attempts or 3, questions or 10,
                         modules, tracks)
+
+
+def _read_campaign_file(path: Path, issues: Issues) -> LMap | None:
+    data = read_yaml(issues, path, read_text(path, issues))
+    if data is None:
+        return None
+    if not isinstance(data, LMap):
+        issues.add(path, 1, "a campaign must be a mapping with title, starts, ends, modules and tracks")
+        return None
+    return data
+
+
+def _dates(r: FieldReader, data: LMap) -> tuple[dt.date | None, dt.date | None]:
+    """The campaign's first and last day."""
+    starts = _date(r, data, "starts")
+    ends = _date(r, data, "ends")
+    if starts and ends and ends < starts:
+        r.error(r.line("ends"), "'ends' is before 'starts'")
+    return starts, ends
 
 
 def _date(r: FieldReader, data: LMap, key: str) -> dt.date | None:
@@ -207,19 +236,26 @@ def _tracks(issues: Issues, path: Path, data: LMap, r: FieldReader) -> list[Trac
         if not isinstance(item, LMap):
             issues.add(path, line, "each track is a mapping with key, title and pool")
             continue
-        tr = FieldReader(issues, path, item, TRACK_KEYS, "track")
-        key = tr.text("key", required=True, max_len=40)
-        if key is not None and not SLUG_RE.match(key):
-            tr.error(tr.line("key"), f"a track key is lower-case letters, digits and '-', not '{key}'")
-        if key in keys:
-            tr.error(tr.line("key"), f"duplicate track key '{key}'")
-        keys.add(key)
-        title = tr.localized("title", required=True)
-        description = tr.localized("description")
-        pool = tr.text("pool", required=True, max_len=100)
-        if key and title and pool:
-            tracks.append(TrackSpec(key, title, description, f"public/{pool}", tr.line("pool")))
+        if (track := _track(issues, path, item, keys)) is not None:
+            tracks.append(track)
     return tracks
+
+
+def _track(issues: Issues, path: Path, item: LMap, keys: set) -> TrackSpec | None:
+    """One track, its key noted in ``keys``; None when a required field is missing."""
+    tr = FieldReader(issues, path, item, TRACK_KEYS, "track")
+    key = tr.text("key", required=True, max_len=40)
+    if key is not None and not SLUG_RE.match(key):
+        tr.error(tr.line("key"), f"a track key is lower-case letters, digits and '-', not '{key}'")
+    if key in keys:
+        tr.error(tr.line("key"), f"duplicate track key '{key}'")
+    keys.add(key)
+    title = tr.localized("title", required=True)
+    description = tr.localized("description")
+    pool = tr.text("pool", required=True, max_len=100)
+    if key and title and pool:
+        return TrackSpec(key, title, description, f"public/{pool}", tr.line("pool"))
+    return None
 
 
 def check_references(bundle, issues: Issues, known_modules: set[str], known_pools: set[str]) -> None:

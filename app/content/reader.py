@@ -133,10 +133,8 @@ def split_front_matter(path: Path, text: str, issues: Issues):
     if not lines or lines[0].strip() != "---":
         issues.add(path, 1, "a lesson must start with a front matter block between two '---' lines")
         return None
-    for end in range(1, len(lines)):
-        if lines[end].strip() == "---":
-            break
-    else:
+    end = _closing_line(lines)
+    if end is None:
         issues.add(path, 1, "the front matter block is not closed with a '---' line")
         return None
     front = read_yaml(issues, path, "\n".join(lines[1:end]), offset=1)
@@ -148,6 +146,15 @@ def split_front_matter(path: Path, text: str, issues: Issues):
         issues.add(path, 2, "the front matter must be key: value lines (kind, title, minutes…)")
         return None
     return front, "\n".join(lines[end + 1:]), end + 2
+
+
+def _closing_line(lines: list[str]) -> int | None:
+    """The index of the '---' line that closes the front matter."""
+    for end in range(1, len(lines)):
+        if lines[end].strip() == "---":
+            return end
+    return None
+
 
 HEADING_RE = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 

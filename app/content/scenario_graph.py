@@ -157,21 +157,24 @@ def best_path(graph: Graph) -> BestPath | None:
     while stack and explored < MAX_BEST_PATH_SEARCH:
         current, path, visited, scores = stack.pop()
         explored += 1
-        if graph.is_ending(current):
-            if current in graph.pass_rule.failing_endings:
-                continue
+        if not graph.is_ending(current):
+            stack.extend(_steps(graph, current, path, visited, scores))
+        elif current not in graph.pass_rule.failing_endings:
             candidate = BestPath(path, scores, current)
             if best is None or (candidate.total, -len(path)) > (best.total, -len(best.path)):
                 best = candidate
-            continue
-        for index, choice in enumerate(graph.nodes[current].choices):
-            if choice.red_line or choice.next in visited:
-                continue
-            new_scores = dict(scores)
-            for competency, value in choice.points.items():
-                new_scores[competency] = new_scores.get(competency, 0) + value
-            stack.append((choice.next, (*path, index), visited | {choice.next}, new_scores))
     return best
+
+
+def _steps(graph: Graph, current: str, path: tuple[int, ...], visited: frozenset[str], scores: dict[str, int]):
+    """The search's next states: each reply from ``current`` that crosses no red line and revisits no node."""
+    for index, choice in enumerate(graph.nodes[current].choices):
+        if choice.red_line or choice.next in visited:
+            continue
+        new_scores = dict(scores)
+        for competency, value in choice.points.items():
+            new_scores[competency] = new_scores.get(competency, 0) + value
+        yield choice.next, (*path, index), visited | {choice.next}, new_scores
 
 
 @dataclass(frozen=True)

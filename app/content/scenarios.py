@@ -51,6 +51,18 @@ def load_scenario(path: Path, issues: Issues) -> ScenarioSpec | None:
         if len(issues) == before:
             issues.add(path, 1, "a scenario must be a mapping with title, role, customer, nodes, endings…")
         return None
+    result = _read_scenario(issues, path, data)
+    if len(issues) > before:
+        return None
+    best = _check_graph(issues, path, data, result)
+    if len(issues) > before or best is None:
+        return None
+    bases = [(choice["basis"], choice["basis_line"]) for node in result["nodes"].values() for choice in node["choices"]]
+    return ScenarioSpec(slug, path, strip_lines(result), tuple(best.path), bases)
+
+
+def _read_scenario(issues: Issues, path: Path, data: LMap) -> dict:
+    """The scenario's fields, each checked (the graph as a whole is checked afterwards)."""
     r = FieldReader(issues, path, data, SCENARIO_KEYS, "scenario")
     result = {
         "title": r.localized("title", required=True),
@@ -63,13 +75,7 @@ def load_scenario(path: Path, issues: Issues) -> ScenarioSpec | None:
     result["endings"] = _endings(issues, path, data, r)
     result["nodes"] = _nodes(issues, path, data, r, set(result["competencies"]))
     result["pass"] = _pass_rule(issues, path, data, r, result["endings"])
-    if len(issues) > before:
-        return None
-    best = _check_graph(issues, path, data, result)
-    if len(issues) > before or best is None:
-        return None
-    bases = [(choice["basis"], choice["basis_line"]) for node in result["nodes"].values() for choice in node["choices"]]
-    return ScenarioSpec(slug, path, strip_lines(result), tuple(best.path), bases)
+    return result
 
 
 def _customer(issues, path, data: LMap, r: FieldReader) -> dict:
@@ -160,16 +166,20 @@ def _nodes(issues, path, data: LMap, r: FieldReader, competencies: set[str]) -> 
         if not isinstance(node, LMap):
             issues.add(path, line, f"node '{node_id}' must have speaker, text and choices")
             continue
-        nr = FieldReader(issues, path, node, NODE_KEYS, f"node '{node_id}'")
-        speaker = nr.text("speaker") or "customer"
-        if speaker not in engine.SPEAKERS:
-            nr.error(nr.line("speaker"), f"unknown speaker '{speaker}' (use: {', '.join(engine.SPEAKERS)})")
-        result[str(node_id)] = {
-            "speaker": speaker, "text": _zh(nr.text("text", required=True, max_len=4000)),
-            "narration": _zh(nr.text("narration", max_len=4000)), "line": line,
-            "choices": _choices(issues, path, node, nr, str(node_id), competencies),
-        }
+        result[str(node_id)] = _node(issues, path, node, str(node_id), line, competencies)
     return result
+
+
+def _node(issues, path, node: LMap, node_id: str, line: int, competencies: set[str]) -> dict:
+    nr = FieldReader(issues, path, node, NODE_KEYS, f"node '{node_id}'")
+    speaker = nr.text("speaker") or "customer"
+    if speaker not in engine.SPEAKERS:
+        nr.error(nr.line("speaker"), f"unknown speaker '{speaker}' (use: {', '.join(engine.SPEAKERS)})")
+    return {
+        "speaker": speaker, "text": _zh(nr.text("text", required=True, max_len=4000)),
+        "narration": _zh(nr.text("narration", max_len=4000)), "line": line,
+        "choices": _choices(issues, path, node, nr, node_id, competencies),
+    }
 
 
 def _choices(issues, path, node: LMap, nr: FieldReader, node_id: str, competencies: set[str]) -> list:
@@ -185,29 +195,39 @@ def _choices(issues, path, node: LMap, nr: FieldReader, node_id: str, competenci
         if not isinstance(item, LMap):
             issues.add(path, line, "each choice needs text, next, points and feedback")
             continue
-        cr = FieldReader(issues, path, item, CHOICE_KEYS, "choice")
-        points = item.get("points") or {}
-        if not isinstance(points, dict):
-            cr.error(cr.line("points"), "'points' must be a mapping like {首问负责: 2, 情绪安抚: -1}")
-            points = {}
-        for competency, value in points.items():
-            if competency not in competencies:
-                cr.error(points.line_of(competency) if isinstance(points, LMap) else cr.line("points"),
-                         f"'{competency}' is not one of this scenario's competencies")
-            if isinstance(value, bool) or not isinstance(value, int):
-                cr.error(cr.line("points"), f"points for '{competency}' must be a whole number")
-        if item.get("feedback") in (None, ""):
-            cr.error(line, "this choice has no feedback (say in one or two sentences why it is right or wrong)")
-        red_line = cr.text("red_line")
-        basis = read_basis(cr, item)
-        result.append({
-            "text": _zh(cr.text("text", required=True)), "next": cr.text("next", required=True),
-            "points": {str(k): v for k, v in points.items() if isinstance(v, int) and not isinstance(v, bool)},
-            "feedback": _zh(cr.text("feedback")), "rule": cr.text("rule", max_len=300) or "",
-            "red_line": _zh(red_line), "basis": basis, "line": line, "next_line": cr.line("next"),
-            "basis_line": cr.line("basis"),
-        })
+        result.append(_choice(issues, path, item, line, competencies))
     return result
+
+
+def _choice(issues, path, item: LMap, line: int, competencies: set[str]) -> dict:
+    cr = FieldReader(issues, path, item, CHOICE_KEYS, "choice")
+    points = _points(cr, item, competencies)
+    if item.get("feedback") in (None, ""):
+        cr.error(line, "this choice has no feedback (say in one or two sentences why it is right or wrong)")
+    red_line = cr.text("red_line")
+    basis = read_basis(cr, item)
+    return {
+        "text": _zh(cr.text("text", required=True)), "next": cr.text("next", required=True),
+        "points": {str(k): v for k, v in points.items() if isinstance(v, int) and not isinstance(v, bool)},
+        "feedback": _zh(cr.text("feedback")), "rule": cr.text("rule", max_len=300) or "",
+        "red_line": _zh(red_line), "basis": basis, "line": line, "next_line": cr.line("next"),
+        "basis_line": cr.line("basis"),
+    }
+
+
+def _points(cr: FieldReader, item: LMap, competencies: set[str]) -> dict:
+    """A choice's points per competency, each checked (a mapping; {} when it is not one)."""
+    points = item.get("points") or {}
+    if not isinstance(points, dict):
+        cr.error(cr.line("points"), "'points' must be a mapping like {首问负责: 2, 情绪安抚: -1}")
+        points = {}
+    for competency, value in points.items():
+        if competency not in competencies:
+            cr.error(points.line_of(competency) if isinstance(points, LMap) else cr.line("points"),
+                     f"'{competency}' is not one of this scenario's competencies")
+        if isinstance(value, bool) or not isinstance(value, int):
+            cr.error(cr.line("points"), f"points for '{competency}' must be a whole number")
+    return points
 
 
 def _check_graph(issues: Issues, path: Path, data: LMap, result: dict) -> engine.BestPath | None:
@@ -218,29 +238,47 @@ def _check_graph(issues: Issues, path: Path, data: LMap, result: dict) -> engine
     if start not in nodes:
         issues.add(path, data.line_of("start"), f"start node '{start}' does not exist")
         return None
+    dangling = _dangling(issues, path, nodes, known)
+    graph = engine.graph_from_data({**result, "pass": result["pass"]})
+    reached = engine.reachable(graph)
+    _report_unreached(issues, path, nodes, endings, known - reached)
+    stuck = (set(nodes) & reached) - engine.can_finish(graph) - dangling
+    _report_stuck(issues, path, nodes, stuck)
+    if stuck or dangling:
+        return None
+    return _best_path(issues, path, data, graph)
+
+
+def _best_path(issues: Issues, path: Path, data: LMap, graph) -> engine.BestPath | None:
+    """The best passing path; when there is none, nobody could pass, and that is reported."""
+    best = engine.best_path(graph)
+    if best is None:
+        issues.add(path, data.line_of("endings"),
+                   "no ending can be reached without a red line and outside failing_endings: nobody could pass")
+    return best
+
+
+def _dangling(issues: Issues, path: Path, nodes: dict, known: set[str]) -> set[str]:
+    """Report each choice whose 'next' names nothing; return the nodes that have one."""
     dangling = set()
     for node_id, node in nodes.items():
         for choice in node["choices"]:
             if choice["next"] not in known:
                 issues.add(path, choice["next_line"], f"'next: {choice['next']}' names no node or ending")
                 dangling.add(node_id)
-    graph = engine.graph_from_data({**result, "pass": result["pass"]})
-    reached = engine.reachable(graph)
-    for ident in sorted(known - reached, key=lambda i: (nodes.get(i) or endings.get(i))["line"]):
+    return dangling
+
+
+def _report_unreached(issues: Issues, path: Path, nodes: dict, endings: dict, unreached: set[str]) -> None:
+    for ident in sorted(unreached, key=lambda i: (nodes.get(i) or endings.get(i))["line"]):
         line = (nodes.get(ident) or endings.get(ident))["line"]
         kind = "node" if ident in nodes else "ending"
         issues.add(path, line, f"{kind} '{ident}' cannot be reached from the start")
-    finishing = engine.can_finish(graph)
-    stuck = (set(nodes) & reached) - finishing - dangling
+
+
+def _report_stuck(issues: Issues, path: Path, nodes: dict, stuck: set[str]) -> None:
     for ident in sorted(stuck, key=lambda i: nodes[i]["line"]):
         issues.add(path, nodes[ident]["line"], f"node '{ident}' has no way to an ending (a dead end or a closed loop)")
-    if stuck or dangling:
-        return None
-    best = engine.best_path(graph)
-    if best is None:
-        issues.add(path, data.line_of("endings"),
-                   "no ending can be reached without a red line and outside failing_endings: nobody could pass")
-    return best
 
 
 def strip_lines(data: dict) -> dict:

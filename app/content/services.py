@@ -69,19 +69,10 @@ def sync_bundle(bundle: Bundle, *, actor=None) -> SyncReport:
         _sync_quiz(spec, report)
     for spec in bundle.modules.values():
         _sync_module(spec, report)
-    for module in db.session.scalars(select(PublicModule).where(PublicModule.published.is_(True))):
-        if module.slug not in bundle.modules:
-            module.published = False
-            report.unpublished.append(f"module {module.slug}")
+    _unpublish_missing(PublicModule, "module", bundle.modules, report)
     signals.content_synced.send(None, bundle=bundle, report=report)  # campaigns are created from their files
-    for scenario in db.session.scalars(select(Scenario).where(Scenario.published.is_(True))):
-        if scenario.slug not in bundle.scenarios:
-            scenario.published = False
-            report.unpublished.append(f"scenario {scenario.slug}")
-    for course in db.session.scalars(select(Course).where(Course.published.is_(True))):
-        if course.slug not in bundle.courses:
-            course.published = False
-            report.unpublished.append(f"course {course.slug}")
+    _unpublish_missing(Scenario, "scenario", bundle.scenarios, report)
+    _unpublish_missing(Course, "course", bundle.courses, report)
     if report.created or report.updated or report.unpublished:
         audit.record(
             "content.sync", actor=actor, created=report.created, updated=report.updated,
@@ -89,6 +80,14 @@ def sync_bundle(bundle: Bundle, *, actor=None) -> SyncReport:
         )
     db.session.flush()
     return report
+
+
+def _unpublish_missing(model, kind: str, in_files: dict, report: SyncReport) -> None:
+    """Withdraw the published items whose file is gone."""
+    for item in db.session.scalars(select(model).where(model.published.is_(True))):
+        if item.slug not in in_files:
+            item.published = False
+            report.unpublished.append(f"{kind} {item.slug}")
 
 
 def _find_or_create(model, kind: str, slug: str, digest: str, report: SyncReport):
@@ -103,16 +102,21 @@ def _find_or_create(model, kind: str, slug: str, digest: str, report: SyncReport
         db.session.flush()
         report.created.append(f"{kind} {slug}")
         return item, True
+    return item, _changed(item, f"{kind} {slug}", digest, report)
+
+
+def _changed(item, name: str, digest: str, report: SyncReport) -> bool:
+    """Whether an existing item needs a new version; it is published again either way."""
     republished = hasattr(item, "published") and not item.published
     if hasattr(item, "published"):
         item.published = True
     if item.current_version is not None and item.current_version.content_hash == digest:
         (report.updated if republished else report.unchanged).append(
-            f"{kind} {slug}" + (" (published again)" if republished else "")
+            name + (" (published again)" if republished else "")
         )
-        return item, False
-    report.updated.append(f"{kind} {slug}")
-    return item, True
+        return False
+    report.updated.append(name)
+    return True
 
 
 def _next_number(item) -> int:
@@ -168,25 +172,24 @@ def _add_quiz_version(quiz: Quiz, spec: QuizSpec, digest: str, **origin) -> Quiz
     )
     db.session.add(version)
     for position, q in enumerate(spec.questions, 1):
-        db.session.add(
-            Question(
-                quiz_version=version, key=q.key, position=position, kind=q.kind,
-                stem=fill_traditional(q.stem),
-                options=[[key, fill_traditional(texts)] for key, texts in q.options],
-                answer=q.answer, explanation=fill_traditional(q.explanation), tags=q.tags,
-                rule=q.rule, module=q.module,
-            )
-        )
+        db.session.add(_build_question(version, position, q))
     db.session.flush()
     quiz.current_version = version
     return version
 
 
-def _sync_course(spec: CourseSpec, exam: QuizVersion, bundle: Bundle, scenario_versions: dict, report) -> None:
-    digest = spec.fingerprint(
-        bundle.quizzes[spec.exam].fingerprint(),
-        {slug: scenario.fingerprint() for slug, scenario in bundle.scenarios.items()},
+def _build_question(version: QuizVersion, position: int, q) -> Question:
+    return Question(
+        quiz_version=version, key=q.key, position=position, kind=q.kind,
+        stem=fill_traditional(q.stem),
+        options=[[key, fill_traditional(texts)] for key, texts in q.options],
+        answer=q.answer, explanation=fill_traditional(q.explanation), tags=q.tags,
+        rule=q.rule, module=q.module,
     )
+
+
+def _sync_course(spec: CourseSpec, exam: QuizVersion, bundle: Bundle, scenario_versions: dict, report) -> None:
+    digest = _course_digest(spec, bundle)
     course, changed = _find_or_create(Course, "course", spec.slug, digest, report)
     if not changed:
         return
@@ -200,11 +203,24 @@ def _sync_course(spec: CourseSpec, exam: QuizVersion, bundle: Bundle, scenario_v
     for position, lesson in enumerate(spec.lessons, 1):
         db.session.add(_build_lesson(version, position, lesson))
     db.session.flush()
+    _add_scenarios(version, spec, scenario_versions)
+    db.session.flush()
+    course.current_version = version
+
+
+def _course_digest(spec: CourseSpec, bundle: Bundle) -> str:
+    """The course's fingerprint, which covers its exam and the role-plays it asks for."""
+    return spec.fingerprint(
+        bundle.quizzes[spec.exam].fingerprint(),
+        {slug: scenario.fingerprint() for slug, scenario in bundle.scenarios.items()},
+    )
+
+
+def _add_scenarios(version: CourseVersion, spec: CourseSpec, scenario_versions: dict) -> None:
+    """The role-plays the course version asks for, in their order and with their pass marks."""
     for position, (scenario_id, min_score, _line) in enumerate(spec.scenarios, 1):
         db.session.add(CourseScenario(course_version_id=version.id, scenario_version=scenario_versions[scenario_id],
                                       position=position, min_score=min_score))
-    db.session.flush()
-    course.current_version = version
 
 
 def _sync_module(spec, report: SyncReport) -> None:

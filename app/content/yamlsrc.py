@@ -41,27 +41,32 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def _convert(node: yaml.Node, offset: int, duplicates: list[tuple[int, str]]):
     line = node.start_mark.line + 1 + offset
     if isinstance(node, yaml.MappingNode):
-        result = LMap()
-        result.line = line
-        result.key_lines = {}
-        for key_node, value_node in node.value:
-            key = _convert(key_node, offset, duplicates)
-            key_line = key_node.start_mark.line + 1 + offset
-            if isinstance(key, list | dict):
-                duplicates.append((key_line, "a key must be plain text"))
-                continue
-            if key in result:
-                duplicates.append((key_line, f"duplicate key '{key}'"))
-                continue
-            result[key] = _convert(value_node, offset, duplicates)
-            result.key_lines[key] = key_line
-        return result
+        return _convert_mapping(node, line, offset, duplicates)
     if isinstance(node, yaml.SequenceNode):
         result = LList(_convert(item, offset, duplicates) for item in node.value)
         result.line = line
         result.item_lines = [item.start_mark.line + 1 + offset for item in node.value]
         return result
     return _constructor.construct_object(node, deep=True)
+
+
+def _convert_mapping(node: yaml.MappingNode, line: int, offset: int, duplicates: list[tuple[int, str]]) -> LMap:
+    """A mapping with the line of each key; a key that is not plain text, or comes twice, is a problem."""
+    result = LMap()
+    result.line = line
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = _convert(key_node, offset, duplicates)
+        key_line = key_node.start_mark.line + 1 + offset
+        if isinstance(key, list | dict):
+            duplicates.append((key_line, "a key must be plain text"))
+            continue
+        if key in result:
+            duplicates.append((key_line, f"duplicate key '{key}'"))
+            continue
+        result[key] = _convert(value_node, offset, duplicates)
+        result.key_lines[key] = key_line
+    return result
 
 
 def parse(text: str, line_offset: int = 0) -> tuple[object, list[tuple[int, str]]]:

@@ -54,17 +54,27 @@ def compile_():
 
 def derive_catalogs(root: Path) -> None:
     """English = the msgid; Traditional Chinese = OpenCC of the Simplified translation, unless set by hand."""
-    from babel.messages.pofile import read_po, write_po
+    from babel.messages.pofile import write_po
 
-
-    def load(locale):
-        with open(root / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
-            return read_po(fh, locale=locale)
-
-    hans, hant, en = load("zh_Hans"), load("zh_Hant"), load("en")
+    hans, hant, en = _read_catalog(root, "zh_Hans"), _read_catalog(root, "zh_Hant"), _read_catalog(root, "en")
     for message in en:
         if message.id and not _filled(message.string):
             message.string = message.id
+    _derive_traditional(hant, hans)
+    for locale, catalog in (("zh_Hant", hant), ("en", en)):
+        with open(root / locale / "LC_MESSAGES" / "messages.po", "wb") as fh:
+            write_po(fh, catalog, width=100, omit_header=False)
+
+
+def _read_catalog(root: Path, locale: str):
+    from babel.messages.pofile import read_po
+
+    with open(root / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def _derive_traditional(hant, hans) -> None:
+    """Fill each empty Traditional Chinese translation from the Simplified one, converted by OpenCC."""
     for message in hant:
         if not message.id or _filled(message.string):
             continue
@@ -74,9 +84,6 @@ def derive_catalogs(root: Path) -> None:
                 to_traditional(source.string) if isinstance(source.string, str)
                 else tuple(to_traditional(s) for s in source.string)
             )
-    for locale, catalog in (("zh_Hant", hant), ("en", en)):
-        with open(root / locale / "LC_MESSAGES" / "messages.po", "wb") as fh:
-            write_po(fh, catalog, width=100, omit_header=False)
 
 
 def _filled(value) -> bool:

@@ -47,23 +47,26 @@ def _render(code: int, detail: str | None = None):
 
 def register(app: Flask) -> None:
     """Install the handlers."""
+    app.register_error_handler(CSRFError, _csrf)
+    app.register_error_handler(HTTPException, _http)
+    app.register_error_handler(Exception, _unexpected)
 
-    @app.errorhandler(CSRFError)
-    def _csrf(error):
-        return _render(400, _("This form has expired or was sent from elsewhere. "
-                              "Please reload the page and try again."))
 
-    @app.errorhandler(HTTPException)
-    def _http(error: HTTPException):
-        if error.response is not None:  # abort(redirect(...)) and friends carry their own response
-            return error.response
-        return _render(error.code or 500)
+def _csrf(error: CSRFError):
+    return _render(400, _("This form has expired or was sent from elsewhere. "
+                          "Please reload the page and try again."))
 
-    @app.errorhandler(Exception)
-    def _unexpected(error: Exception):
-        app.logger.exception("unhandled error: %s", error)
-        try:
-            db.session.rollback()
-        except Exception:  # the session may be unusable too; the page must still render
-            app.logger.warning("rollback after error failed")
-        return _render(500)
+
+def _http(error: HTTPException):
+    if error.response is not None:  # abort(redirect(...)) and friends carry their own response
+        return error.response
+    return _render(error.code or 500)
+
+
+def _unexpected(error: Exception):
+    current_app.logger.exception("unhandled error: %s", error)
+    try:
+        db.session.rollback()
+    except Exception:  # the session may be unusable too; the page must still render
+        current_app.logger.warning("rollback after error failed")
+    return _render(500)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -13,27 +13,29 @@ CSP = (
 
 def register(app: Flask) -> None:
     """Attach the security headers and the refusal of NUL characters."""
+    app.before_request(_refuse_nul)
+    app.after_request(_headers)
 
-    @app.before_request
-    def _refuse_nul():
-        # No text column can hold a NUL character (PostgreSQL refuses it outright, as an error that
-        # would surface as a 500): a path, query or form value carrying one is malformed whatever the
-        # page, so it is a 400 before any view sees it (found by schemathesis on the API's ?org=).
-        if _has_nul(request.path) or _has_nul_in(request.args):
-            abort(400)
-        if request.mimetype == "application/x-www-form-urlencoded" and _has_nul_in(request.form):
-            abort(400)
 
-    @app.after_request
-    def _headers(response):
-        response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return response
+def _refuse_nul():
+    # No text column can hold a NUL character (PostgreSQL refuses it outright, as an error that
+    # would surface as a 500): a path, query or form value carrying one is malformed whatever the
+    # page, so it is a 400 before any view sees it (found by schemathesis on the API's ?org=).
+    if _has_nul(request.path) or _has_nul_in(request.args):
+        abort(400)
+    if request.mimetype == "application/x-www-form-urlencoded" and _has_nul_in(request.form):
+        abort(400)
+
+
+def _headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
 
 
 def _has_nul(text: str) -> bool:

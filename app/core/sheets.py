@@ -121,28 +121,29 @@ def _workbook(content: bytes, formulas: dict[str, set[tuple[int, int]]], date190
         book = CalamineWorkbook.from_filelike(io.BytesIO(content))
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise SheetError("unreadable") from exc
-    sheets = []
     try:
-        for name in book.sheet_names:
-            sheet = book.get_sheet_by_name(name)
-            first_row, first_col = sheet.start or (0, 0)
-            if sheet.height > MAX_ROWS + HEADER_SCAN_ROWS:
-                raise SheetError("too_many_rows")
-            cells_with_formula = formulas.get(name, set())
-            table = Sheet(name, date1904=date1904)
-            for offset, values in enumerate(sheet.to_python(skip_empty_area=True)):
-                row_index = first_row + offset
-                table.rows.append(Row(row_index + 1, [
-                    Cell(_plain(value), (row_index, first_col + col) in cells_with_formula)
-                    for col, value in enumerate(values)
-                ]))
-            if first_col:  # keep column positions as the sheet shows them
-                for row in table.rows:
-                    row.cells[:0] = [Cell(None)] * first_col
-            sheets.append(table)
+        return [_sheet(name, book.get_sheet_by_name(name), formulas.get(name, set()), date1904)
+                for name in book.sheet_names]
     finally:
         book.close()
-    return sheets
+
+
+def _sheet(name: str, sheet, cells_with_formula: set[tuple[int, int]], date1904: bool) -> Sheet:
+    """One calamine sheet as rows of cells numbered as Excel shows them, formula cells marked."""
+    first_row, first_col = sheet.start or (0, 0)
+    if sheet.height > MAX_ROWS + HEADER_SCAN_ROWS:
+        raise SheetError("too_many_rows")
+    table = Sheet(name, date1904=date1904)
+    for offset, values in enumerate(sheet.to_python(skip_empty_area=True)):
+        row_index = first_row + offset
+        table.rows.append(Row(row_index + 1, [
+            Cell(_plain(value), (row_index, first_col + col) in cells_with_formula)
+            for col, value in enumerate(values)
+        ]))
+    if first_col:  # keep column positions as the sheet shows them
+        for row in table.rows:
+            row.cells[:0] = [Cell(None)] * first_col
+    return table
 
 
 def _plain(value):
@@ -167,12 +168,8 @@ def _xlsx_formulas(content: bytes) -> dict[str, set[tuple[int, int]]]:
         rels = package.read("xl/_rels/workbook.xml.rels")
     except KeyError:
         return {}
-    targets = dict(re.findall(rb'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
-    targets.update({k: v for v, k in re.findall(rb'Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
     found = {}
-    for name, rel_id in re.findall(rb'<sheet\b[^>]*name="([^"]*)"[^>]*r:id="([^"]+)"', workbook):
-        target = targets.get(rel_id, b"").decode()
-        path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    for name, path in _sheet_parts(workbook, rels):
         try:
             xml = package.read(path)
         except KeyError:
@@ -182,6 +179,17 @@ def _xlsx_formulas(content: bytes) -> dict[str, set[tuple[int, int]]]:
         found[_xml_unescape(name.decode("utf-8"))] = {
             (int(row) - 1, column_index(col.decode())) for col, row in _CELL_WITH_FORMULA.findall(xml)}
     return found
+
+
+def _sheet_parts(workbook: bytes, rels: bytes) -> list[tuple[bytes, str]]:
+    """(name as written, path in the package) of each sheet the workbook lists."""
+    targets = dict(re.findall(rb'Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
+    targets.update({k: v for v, k in re.findall(rb'Target="([^"]+)"[^>]*Id="([^"]+)"', rels)})
+    parts = []
+    for name, rel_id in re.findall(rb'<sheet\b[^>]*name="([^"]*)"[^>]*r:id="([^"]+)"', workbook):
+        target = targets.get(rel_id, b"").decode()
+        parts.append((name, target.lstrip("/") if target.startswith("/") else f"xl/{target}"))
+    return parts
 
 
 def _xlsx_date1904(content: bytes) -> bool:
@@ -206,6 +214,12 @@ def _xls_formulas(content: bytes) -> tuple[dict[str, set[tuple[int, int]]], bool
             stream = ole.openstream("Workbook" if ole.exists("Workbook") else "Book").read()
     except (OSError, ValueError) as exc:
         raise SheetError("unreadable") from exc
+    sheets, date1904 = _biff_globals(stream)
+    return {name: _biff_formula_cells(stream, start) for start, name in sheets}, date1904
+
+
+def _biff_globals(stream: bytes) -> tuple[list[tuple[int, str]], bool]:
+    """From the workbook globals: (stream offset, name) of each sheet, and whether dates count from 1904."""
     sheets: list[tuple[int, str]] = []
     date1904 = False
     for record, data in _biff_records(stream, 0):
@@ -215,16 +229,18 @@ def _xls_formulas(content: bytes) -> tuple[dict[str, set[tuple[int, int]]], bool
             date1904 = struct.unpack_from("<H", data)[0] == 1
         elif record == 0x000A:  # EOF of the workbook globals
             break
-    found = {}
-    for start, name in sheets:
-        cells = set()
-        for record, data in _biff_records(stream, start):
-            if record == 0x0006 and len(data) >= 4:  # FORMULA: row, column
-                cells.add(struct.unpack_from("<HH", data))
-            elif record == 0x000A:
-                break
-        found[name] = cells
-    return found, date1904
+    return sheets, date1904
+
+
+def _biff_formula_cells(stream: bytes, start: int) -> set[tuple[int, int]]:
+    """(row, column) of each FORMULA record of the sheet whose records begin at ``start``."""
+    cells = set()
+    for record, data in _biff_records(stream, start):
+        if record == 0x0006 and len(data) >= 4:  # FORMULA: row, column
+            cells.add(struct.unpack_from("<HH", data))
+        elif record == 0x000A:
+            break
+    return cells
 
 
 def _biff_records(stream: bytes, position: int) -> Iterable[tuple[int, bytes]]:
@@ -343,11 +359,19 @@ def excel_date(value, date1904: bool = False) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if not 1 <= value < 2958466:  # 9999-12-31
-            return None
-        base = date(1904, 1, 1) if date1904 else date(1899, 12, 30)  # 1900 system counts a false 29 Feb 1900
-        return base + timedelta(days=int(value))
-    text = code_text(value)
+        return _serial_date(value, date1904)
+    return _text_date(code_text(value))
+
+
+def _serial_date(value: float, date1904: bool) -> date | None:
+    if not 1 <= value < 2958466:  # 9999-12-31
+        return None
+    base = date(1904, 1, 1) if date1904 else date(1899, 12, 30)  # 1900 system counts a false 29 Feb 1900
+    return base + timedelta(days=int(value))
+
+
+def _text_date(text: str) -> date | None:
+    """A date written as text (2021/3/15, 2021年3月15日, 2021.3.15, a time may follow); None for anything else."""
     match = _DATE_LIKE.match(text)
     if match:
         year, month, day = (int(part) for part in match.groups())

@@ -65,13 +65,10 @@ def seed(*, hasher: Passwords, rng_seed: int = 2026) -> list[Login]:
     taken: set[str] = set()
     head, branches, units = _organisation()
     employees = _employees(units, rng, taken, hasher)
-    logins = []
+    logins: list[Login] = []
 
     def account(username, role_set, description, **kwargs) -> None:
-        password = _password()
-        create_user(username, roles=role_set, hasher=hasher, password=password, email=f"{username}@{EMAIL_DOMAIN}",
-                    **kwargs)
-        logins.append(Login(username, password, "+".join(sorted(r.value for r in role_set)), description))
+        logins.append(_account(hasher, username, role_set, description, **kwargs))
 
     account("admin", {Role.ADMIN}, "系统管理员 / system administrator", name="系统管理员", org_unit=head)
     account("content", {Role.CONTENT_ADMIN, Role.EMPLOYEE}, "消保部内容管理员 / content admin",
@@ -82,11 +79,24 @@ def seed(*, hasher: Passwords, rng_seed: int = 2026) -> list[Login]:
             name=_name(rng, taken), org_unit=branches[0], hr_scope=branches[0], position="培训主管")
     for employee, description in ((employees[3], "员工（柜员）/ employee, teller"),
                                   (employees[20], "员工（大堂经理）/ employee, lobby manager")):
-        password = _password()
-        employee.password_hash = hasher.hash(password)
-        logins.append(Login(employee.username, password, "employee", f"{employee.name}，{description}"))
+        logins.append(_employee_login(hasher, employee, description))
     db.session.flush()
     return logins
+
+
+def _account(hasher: Passwords, username: str, role_set: set[Role], description: str, **kwargs) -> Login:
+    """A staff account with a random password, and its login to show."""
+    password = _password()
+    create_user(username, roles=role_set, hasher=hasher, password=password, email=f"{username}@{EMAIL_DOMAIN}",
+                **kwargs)
+    return Login(username, password, "+".join(sorted(r.value for r in role_set)), description)
+
+
+def _employee_login(hasher: Passwords, employee, description: str) -> Login:
+    """A random password for one of the demo employees, and its login to show."""
+    password = _password()
+    employee.password_hash = hasher.hash(password)
+    return Login(employee.username, password, "employee", f"{employee.name}，{description}")
 
 
 def _organisation() -> tuple[OrgUnit, list[OrgUnit], list[OrgUnit]]:

@@ -28,24 +28,36 @@ def seed():
     if bank.already_seeded():
         click.echo("The demo organisation is already there.")
     else:
-        logins = bank.seed(hasher=hasher)
-        db.session.commit()
-        accounts_file.parent.mkdir(parents=True, exist_ok=True)
-        accounts_file.write_text(bank.format_logins(logins, public_base()), encoding="utf-8")
-        accounts_file.chmod(0o600)
-        click.echo("Demo organisation created.")
-    hr = db.session.scalar(select(User).where(User.username == "hr_head"))
-    if hr is not None and not year.already_lived(hr) and not year.content_loaded():
-        click.echo("The bundled courses are not loaded yet (flask content sync): the demo year waits for them.")
-    elif hr is not None and not year.already_lived(hr):
-        click.echo("Living through the demo year (assignments, lessons, exams, role-plays, a locked half-year)…")
-        made = year.live_the_year(hr=hr, hasher=hasher, today=business_today(),
-                                  formula=Formula.from_config(current_app.config))
-        db.session.commit()
-        click.echo(", ".join(f"{value} {name.replace('_', ' ')}" for name, value in made.items()))
+        _seed_bank(hasher, accounts_file)
+    _live_the_year(hasher)
     added = seed_plays(business_today())
     db.session.commit()
     if added:
         click.echo(f"{added} demo public quiz plays added to the running campaigns.")
     if accounts_file.exists():
         click.echo(accounts_file.read_text(encoding="utf-8"))
+
+
+def _seed_bank(hasher, accounts_file: Path) -> None:
+    """Create the organisation and accounts; their logins go to a file only its owner can read."""
+    logins = bank.seed(hasher=hasher)
+    db.session.commit()
+    accounts_file.parent.mkdir(parents=True, exist_ok=True)
+    accounts_file.write_text(bank.format_logins(logins, public_base()), encoding="utf-8")
+    accounts_file.chmod(0o600)
+    click.echo("Demo organisation created.")
+
+
+def _live_the_year(hasher) -> None:
+    """The demo year, once the bundled courses are loaded and unless it was lived already."""
+    hr = db.session.scalar(select(User).where(User.username == "hr_head"))
+    if hr is None or year.already_lived(hr):
+        return
+    if not year.content_loaded():
+        click.echo("The bundled courses are not loaded yet (flask content sync): the demo year waits for them.")
+        return
+    click.echo("Living through the demo year (assignments, lessons, exams, role-plays, a locked half-year)…")
+    made = year.live_the_year(hr=hr, hasher=hasher, today=business_today(),
+                              formula=Formula.from_config(current_app.config))
+    db.session.commit()
+    click.echo(", ".join(f"{value} {name.replace('_', ' ')}" for name, value in made.items()))

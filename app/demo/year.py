@@ -82,15 +82,23 @@ def live_the_year(*, hr: User, hasher: Passwords, today: date, formula: Formula,
     _hire(hasher, made, until=min(midyear, today))
     _work(rng, plans, date(year, 1, 6), min(date(year, 6, 30), today), made)
     if today > date(year, 7, 10):
-        with _at(midyear, 8):
-            assignments.sync_all(midyear)  # the second half-year's requirements open
-        with _at(date(year, 7, 10), 17):
-            periods.lock(f"{year}H1", root=head, formula=formula, actor=hr)
-        _hire(hasher, made, since=midyear, until=today)
-        _work(rng, plans, date(year, 7, 11), today, made)
+        _second_half(rng, plans, head=head, hr=hr, hasher=hasher, today=today, formula=formula, made=made)
     with _at(today, 7):
         assignments.sync_all(today)
     return made
+
+
+def _second_half(rng: random.Random, plans: list[Plan], *, head: OrgUnit, hr: User, hasher: Passwords, today: date,
+                 formula: Formula, made: dict) -> None:
+    """The second half-year opens, head-office HR locks the first, and people join and work until ``today``."""
+    year = today.year
+    midyear = date(year, 7, 1)
+    with _at(midyear, 8):
+        assignments.sync_all(midyear)  # the second half-year's requirements open
+    with _at(date(year, 7, 10), 17):
+        periods.lock(f"{year}H1", root=head, formula=formula, actor=hr)
+    _hire(hasher, made, since=midyear, until=today)
+    _work(rng, plans, date(year, 7, 11), today, made)
 
 
 def _plans(year: int) -> list[Plan]:
@@ -128,13 +136,7 @@ def _hire(hasher: Passwords, made: dict, *, until: date, since: date = date.min)
 def _work(rng: random.Random, plans: list[Plan], first: date, last: date, made: dict) -> None:
     """People work on the requirements open between ``first`` and ``last``: most finish, some late."""
     shares = {p.course: p.done_share for p in plans}
-    open_ = db.session.execute(
-        select(Requirement.id, Requirement.user_id, Course.slug, Requirement.window_start, Requirement.due_date)
-        .join(Course, Requirement.course_id == Course.id)
-        .where(Requirement.active.is_(True), Requirement.completed_at.is_(None), Requirement.window_start <= last)
-        .order_by(Requirement.id)
-    ).all()
-    for _rid, user_id, slug, window_start, due in open_:
+    for _rid, user_id, slug, window_start, due in _open_requirements(last):
         if rng.random() > shares.get(slug, 0.7):
             continue  # this one stays open: overdue once its date has passed
         begin = max(window_start, first)
@@ -146,6 +148,16 @@ def _work(rng: random.Random, plans: list[Plan], first: date, last: date, made: 
             continue
         day = begin + timedelta(days=rng.randint(0, (end - begin).days))
         _take_course(rng, db.session.get(User, user_id), _course(slug), day, made)
+
+
+def _open_requirements(last: date) -> list:
+    """(id, user id, course slug, window start, due date) of each open requirement whose window opened by ``last``."""
+    return db.session.execute(
+        select(Requirement.id, Requirement.user_id, Course.slug, Requirement.window_start, Requirement.due_date)
+        .join(Course, Requirement.course_id == Course.id)
+        .where(Requirement.active.is_(True), Requirement.completed_at.is_(None), Requirement.window_start <= last)
+        .order_by(Requirement.id)
+    ).all()
 
 
 def _take_course(rng: random.Random, user: User, course: Course, day: date, made: dict) -> None:

@@ -156,6 +156,11 @@ def lesson_done(slug: str, lesson_slug: str):
                 wait=format_timedelta(error.params["wait"], threshold=1.0)), "warning")
         return redirect(url_for(".lesson", slug=slug, lesson_slug=lesson.slug))
     db.session.commit()
+    return _after_lesson(slug, enrollment, lesson, lessons)
+
+
+def _after_lesson(slug: str, enrollment, lesson, lessons: list):
+    """On to the next lesson; after the last, to the exam if every lesson is done, else to the course page."""
     index = lessons.index(lesson)
     if index + 1 < len(lessons):
         return redirect(url_for(".lesson", slug=slug, lesson_slug=lessons[index + 1].slug))
@@ -227,23 +232,33 @@ def save(token: str):
     attempt = _attempt_or_404(token)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    single = request.form.get("only", type=int)
-    responses = _responses(attempt)
-    if single is not None:
-        responses = {single: responses[single]} if single in responses else {}
     try:
-        saved = exams.save_answers(attempt, responses, grace=_grace())
+        saved = exams.save_answers(attempt, _responses_to_save(attempt), grace=_grace())
     except exams.ExamError:
         db.session.rollback()
-        if _wants_json():
-            return jsonify(saved=0, closed=True), 409
-        flash(_("This attempt is closed; your answers saved before the time limit are graded."), "warning")
-        return redirect(url_for(".attempt", token=token))
+        return _closed(token)
     db.session.commit()
     if _wants_json():
         return jsonify(saved=saved, closed=False)
     flash(_("Your answers have been saved. You can continue later on this or another device, "
             "before the time limit."), "success")
+    return redirect(url_for(".attempt", token=token))
+
+
+def _responses_to_save(attempt) -> dict[int, list[str]]:
+    """Every answer posted, or the one question named by ?only= (a change saved as it happens)."""
+    single = request.form.get("only", type=int)
+    responses = _responses(attempt)
+    if single is not None:
+        responses = {single: responses[single]} if single in responses else {}
+    return responses
+
+
+def _closed(token: str):
+    """The reply to a save that came after the attempt closed."""
+    if _wants_json():
+        return jsonify(saved=0, closed=True), 409
+    flash(_("This attempt is closed; your answers saved before the time limit are graded."), "warning")
     return redirect(url_for(".attempt", token=token))
 
 

@@ -175,8 +175,7 @@ def complete_if_done(enrollment: Enrollment, now=None) -> Completion | None:
     existing = completion_of(enrollment)
     if existing is not None:
         return existing
-    if not (all_lessons_done(enrollment) and exam_passed(enrollment)
-            and all(met for _, met in scenario_requirements(enrollment))):
+    if not _requirements_met(enrollment):
         return None
     now = now or utcnow()
     completion = Completion(
@@ -191,6 +190,12 @@ def complete_if_done(enrollment: Enrollment, now=None) -> Completion | None:
     db.session.flush()
     signals.course_completed.send(None, completion=completion)
     return completion
+
+
+def _requirements_met(enrollment: Enrollment) -> bool:
+    """Every lesson done, the exam passed and every required role-play passed."""
+    return (all_lessons_done(enrollment) and exam_passed(enrollment)
+            and all(met for _, met in scenario_requirements(enrollment)))
 
 
 @signals.scenario_passed.connect

@@ -78,6 +78,21 @@ def render(*, campaign_title: str, headline: str, score: str, unit: str, detail:
     """The poster as PNG bytes. Every text is already translated by the caller."""
     image = Image.new("RGB", (WIDTH, HEIGHT), CREAM)
     draw = ImageDraw.Draw(image)
+    _draw_banner(draw, brand, campaign_title)
+    _draw_score_card(draw, headline, score, unit, detail)
+    y = 668
+    for line in _wrap(draw, message, _font("regular", 30), WIDTH - 120, 3):
+        _centered(draw, y, line, _font("regular", 30), SLATE)
+        y += 42
+    image.paste(_qr_image(url, 210), ((WIDTH - 210) // 2, 820))
+    _centered(draw, 1046, scan_hint, _font("regular", 26), SLATE)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def _draw_banner(draw, brand: str, campaign_title: str) -> None:
+    """The teal band at the top: the brand and the campaign's title (two lines at most)."""
     draw.rectangle((0, 0, WIDTH, 300), fill=TEAL)
     draw.ellipse((WIDTH - 220, -120, WIDTH + 120, 220), fill="#17707a")
     draw.polygon(((60, 250), (110, 250), (85, 292)), fill=AMBER)
@@ -86,6 +101,10 @@ def render(*, campaign_title: str, headline: str, score: str, unit: str, detail:
     for line in _wrap(draw, campaign_title, _font("bold", 48), WIDTH - 100, 2):
         _centered(draw, y, line, _font("bold", 48), WHITE)
         y += 64
+
+
+def _draw_score_card(draw, headline: str, score: str, unit: str, detail: str) -> None:
+    """The white card: the headline, the score in large type with its unit, and the detail line."""
     draw.rounded_rectangle((60, 330, WIDTH - 60, 640), radius=36, fill=WHITE, outline=AMBER, width=6)
     _centered(draw, 360, headline, _font("regular", 34), SLATE)
     big, small = _font("bold", 150), _font("regular", 40)
@@ -94,18 +113,12 @@ def render(*, campaign_title: str, headline: str, score: str, unit: str, detail:
     draw.text((left, 400), score, font=big, fill=RED)
     draw.text((left + draw.textlength(score, font=big) + 12, 525), unit, font=small, fill=SLATE)
     _centered(draw, 590, detail, _font("regular", 28), SLATE)
-    y = 668
-    for line in _wrap(draw, message, _font("regular", 30), WIDTH - 120, 3):
-        _centered(draw, y, line, _font("regular", 30), SLATE)
-        y += 42
+
+
+def _qr_image(url: str, size: int) -> Image.Image:
+    """A QR code of ``url`` as a ``size``-pixel square image."""
     qr = segno.make(url, error="m")
     buffer = io.BytesIO()
     qr.save(buffer, kind="png", scale=6, border=2, dark=TEAL, light=WHITE)
     code = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
-    size = 210
-    code = code.resize((size, size), Image.NEAREST)
-    image.paste(code, ((WIDTH - size) // 2, 820))
-    _centered(draw, 1046, scan_hint, _font("regular", 26), SLATE)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    return code.resize((size, size), Image.NEAREST)

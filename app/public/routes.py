@@ -150,9 +150,7 @@ def start(slug: str):
     tracks = catalog.active_tracks(campaign)
     form = StartForm(tracks=tracks)
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
+        _flash_errors(form)
         return redirect(url_for("public.campaign", slug=slug))
     try:
         nickname = players.clean_nickname(form.nickname.data)
@@ -160,17 +158,30 @@ def start(slug: str):
         flash(nickname_messages()[error.code], "error")
         return redirect(url_for("public.campaign", slug=slug))
     track = next(t for t in tracks if t.key == form.track.data)
-    credit = _credited_unit(campaign)
-    try:
-        play = services.start_campaign_play(
-            campaign, track, player_key=player_key(), nickname=nickname,
-            region=players.clean_region(form.region.data), org_unit_id=credit.id if credit else None, today=today(),
-        )
-    except PlayError as error:
-        flash(play_messages()[error.code], "error")
+    play = _start_play(campaign, track, nickname, form.region.data)
+    if play is None:
         return redirect(url_for("public.campaign", slug=slug))
     db.session.commit()
     return redirect(url_for("public.question", token=play.token, position=1))
+
+
+def _flash_errors(form: StartForm) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            flash(error, "error")
+
+
+def _start_play(campaign, track, nickname: str | None, region: str | None) -> PublicPlay | None:
+    """A new play of the track, credited to the branch whose link the player came by; None once refused."""
+    credit = _credited_unit(campaign)
+    try:
+        return services.start_campaign_play(
+            campaign, track, player_key=player_key(), nickname=nickname,
+            region=players.clean_region(region), org_unit_id=credit.id if credit else None, today=today(),
+        )
+    except PlayError as error:
+        flash(play_messages()[error.code], "error")
+        return None
 
 
 @bp.get("/c/<slug>/leaderboard")
@@ -260,18 +271,25 @@ def question(token: str, position: int):
     if position not in answered and first_open is not None and position > first_open:
         return redirect(url_for("public.question", token=token, position=first_open))
     drawn = play.question_at(position)
-    order = drawn.order
     item = db.session.get(Question, drawn.question_id)
-    answer = answered.get(position)
-    texts = {key: texts for key, texts in item.options}
-    options = [texts.get(key) for key in order] if item.kind != "truefalse" else None
     mine = services.player_key_matches(play, player_key())
     return render_template(
-        "public/question.html", play=play, position=position, question=item, options=options, order=order,
-        answer=answer, form=ConfirmForm(), mine=mine, context=_play_context(play),
-        next_url=url_for("public.question", token=token, position=position + 1)
-        if position < play.question_count else url_for("public.result", token=token),
+        "public/question.html", play=play, position=position, question=item, options=_option_texts(item, drawn.order),
+        order=drawn.order, answer=answered.get(position), form=ConfirmForm(), mine=mine, context=_play_context(play),
+        next_url=_next_url(token, position, play.question_count),
     )
+
+
+def _option_texts(item: Question, order: list[str]) -> list | None:
+    """The options' texts in the order this play shows them (none for a true-or-false question)."""
+    texts = {key: texts for key, texts in item.options}
+    return [texts.get(key) for key in order] if item.kind != "truefalse" else None
+
+
+def _next_url(token: str, position: int, count: int) -> str:
+    if position < count:
+        return url_for("public.question", token=token, position=position + 1)
+    return url_for("public.result", token=token)
 
 
 @bp.post("/p/<token>/<int:position>")
@@ -284,20 +302,31 @@ def submit(token: str, position: int):
     # friendly CSRF error page); here only the question shown has to be read
     shown = request.form.get("question", "")
     if not shown.isdigit() or len(shown) > 12:
-        return render_template("public/refused.html", play=play, message=play_messages()["not_drawn"]), 400
+        return _refused(play, "not_drawn")
     try:
         services.answer(play, position, int(shown), request.form.getlist("choice"), player_key=player_key())
         services.finish_if_complete(play.id, min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"])
         db.session.commit()
     except PlayError as error:
-        if error.code == "not_drawn":
-            return render_template("public/refused.html", play=play, message=play_messages()[error.code]), 400
-        if error.code != "already_answered" or not _same_answer_again(play, position):
-            flash(play_messages()[error.code], "error")
-        status = 409 if error.code == "already_answered" else 303
-        if status == 409 and request.accept_mimetypes.best == "application/json":
-            return {"error": error.code}, 409
+        if (reply := _answer_refused(play, position, error.code)) is not None:
+            return reply
     return redirect(url_for("public.question", token=token, position=position), code=303)
+
+
+def _refused(play: PublicPlay, code: str):
+    return render_template("public/refused.html", play=play, message=play_messages()[code]), 400
+
+
+def _answer_refused(play: PublicPlay, position: int, code: str):
+    """The reply to an answer the play refused; None to show the question again (with a message, unless
+    it was the same answer sent twice)."""
+    if code == "not_drawn":
+        return _refused(play, code)
+    if code != "already_answered" or not _same_answer_again(play, position):
+        flash(play_messages()[code], "error")
+    if code == "already_answered" and request.accept_mimetypes.best == "application/json":
+        return {"error": code}, 409
+    return None
 
 
 def _same_answer_again(play, position: int) -> bool:
@@ -334,12 +363,20 @@ def poster_png(token: str):
     play = _play_or_404(token)
     if play.finished_at is None:
         abort(404)
+    png = _poster_png(play)
+    response = Response(png, mimetype="image/png")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Content-Disposition"] = f'inline; filename="xiaobao-{token[:8]}.png"'
+    return response
+
+
+def _poster_png(play: PublicPlay) -> bytes:
+    """The play's result poster in the visitor's language (503 when no CJK font is installed)."""
     context = _play_context(play)
     url = public_base() + context["back_url"]
-
     locale = current_locale()
     try:
-        png = poster.render(
+        return poster.render(
             campaign_title=pick(context["title"], locale), headline=_("My anti-fraud quiz score"),
             score=str(round(play.percent or 0)), unit=_("points"),
             detail=_("%(right)d of %(total)d right · %(seconds)d s", right=_right_count(play), total=play.question_count,
@@ -350,10 +387,6 @@ def poster_png(token: str):
     except poster.FontMissing:
         current_app.logger.error("poster: no CJK font installed (apt-get install fonts-noto-cjk)")
         abort(503)
-    response = Response(png, mimetype="image/png")
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.headers["Content-Disposition"] = f'inline; filename="xiaobao-{token[:8]}.png"'
-    return response
 
 
 @bp.get("/p/<token>/share")

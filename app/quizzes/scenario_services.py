@@ -135,12 +135,30 @@ def choose(run: ScenarioRun, node_id: str, step: int, choice_index: int, now=Non
         if previous is not None and previous.node_id == node_id and previous.choice_index == choice_index:
             return run
         raise ScenarioError("stale_step")
+    graph = _legal_graph(run, node_id, step, choice_index)
+    target = graph.nodes[node_id].choices[choice_index].next
+    if not _claim_step(run, step, target):  # a concurrent request took this step first
+        return choose(run, node_id, step, choice_index, now)
+    db.session.add(ScenarioDecision(run_id=run.id, scenario_version_id=run.scenario_version_id, step=step,
+                                    node_id=node_id, choice_index=choice_index, chosen_at=now))
+    db.session.flush()
+    if graph.is_ending(target):
+        _finish_and_announce(run, graph, now)
+    return run
+
+
+def _legal_graph(run: ScenarioRun, node_id: str, step: int, choice_index: int) -> engine.Graph:
+    """The run's graph, once the reply is known to be legal at the run's current node and step."""
     if run.status != RunStatus.IN_PROGRESS:
         raise ScenarioError("finished")
     graph = graph_of(run.scenario_version)
     if step != run.steps or node_id != run.current or choice_index not in engine.legal_choices(graph, node_id):
         raise ScenarioError("illegal_choice")
-    target = graph.nodes[node_id].choices[choice_index].next
+    return graph
+
+
+def _claim_step(run: ScenarioRun, step: int, target: str) -> bool:
+    """Move the run on by one step, unless another request did first (the run is reloaded either way)."""
     claimed = db.session.execute(
         update(ScenarioRun)
         .where(ScenarioRun.id == run.id, ScenarioRun.steps == step, ScenarioRun.status == RunStatus.IN_PROGRESS)
@@ -148,17 +166,14 @@ def choose(run: ScenarioRun, node_id: str, step: int, choice_index: int, now=Non
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(run)
-    if claimed != 1:  # a concurrent request took this step first
-        return choose(run, node_id, step, choice_index, now)
-    db.session.add(ScenarioDecision(run_id=run.id, scenario_version_id=run.scenario_version_id, step=step,
-                                    node_id=node_id, choice_index=choice_index, chosen_at=now))
-    db.session.flush()
-    if graph.is_ending(target):
-        _finish(run, graph, now)
-        if run.passed:  # courses that were waiting for this role-play may now be complete
-            signals.scenario_passed.send(None, user_id=run.user_id, scenario_id=run.scenario_version.scenario_id,
-                                         now=now)
-    return run
+    return claimed == 1
+
+
+def _finish_and_announce(run: ScenarioRun, graph: engine.Graph, now) -> None:
+    _finish(run, graph, now)
+    if run.passed:  # courses that were waiting for this role-play may now be complete
+        signals.scenario_passed.send(None, user_id=run.user_id, scenario_id=run.scenario_version.scenario_id,
+                                     now=now)
 
 
 def path_of(run: ScenarioRun) -> list[int]:

@@ -75,16 +75,33 @@ def assessment_rows(unit: OrgUnit, period: str, formula: Formula) -> Iterator[As
 
 def assessment_rows_with_paths(unit: OrgUnit, period: str, formula: Formula) -> Iterator[tuple[AssessmentRow, str]]:
     """Live assessment rows, each with the employee's org path (kept in snapshots for scoping)."""
-    on_time = func.sum(case((done_on_time(), 1), else_=0))
-    late = func.sum(case((done_late(), 1), else_=0))
+    names = _unit_names()
+    for number, name, org_id, position, path, required, in_time, after, exam, scenario in db.session.execute(
+        _assessment_query(unit, period).execution_options(yield_per=BATCH)
+    ):
+        in_time, after = int(in_time or 0), int(after or 0)
+        yield AssessmentRow(number, name, names.get(org_id, ""), position, required, in_time, after,
+                            required - in_time - after, _round(exam), _round(scenario),
+                            formula.score(required, in_time, after, exam, scenario)), path
+
+
+def _scenario_averages(period: str):
+    """A subquery: each user's average percent over the role-plays they finished in the period."""
     runs = select(ScenarioRun.user_id, func.avg(ScenarioRun.percent).label("avg")).where(
         ScenarioRun.status == RunStatus.FINISHED)
     if bounds := rules.period_bounds(period):
         # the period's business days as instants (datetimes: PostgreSQL has no timestamptz >= varchar)
         runs = runs.where(ScenarioRun.finished_at >= business_midnight(bounds[0]),
                           ScenarioRun.finished_at < business_midnight(bounds[1] + timedelta(days=1)))
-    runs = runs.group_by(ScenarioRun.user_id).subquery()
-    query = (
+    return runs.group_by(ScenarioRun.user_id).subquery()
+
+
+def _assessment_query(unit: OrgUnit, period: str):
+    """Per employee: requirement counts, on time and late, average exam and role-play scores."""
+    on_time = func.sum(case((done_on_time(), 1), else_=0))
+    late = func.sum(case((done_late(), 1), else_=0))
+    runs = _scenario_averages(period)
+    return (
         select(User.employee_no, User.name, User.org_unit_id, User.position, func.max(Requirement.org_path),
                func.count(Requirement.id),
                on_time, late, func.avg(Requirement.score), func.max(runs.c.avg))
@@ -94,31 +111,14 @@ def assessment_rows_with_paths(unit: OrgUnit, period: str, formula: Formula) -> 
         .group_by(User.id, User.employee_no, User.name, User.org_unit_id, User.position)
         .order_by(User.employee_no)
     )
-    names = _unit_names()
-    for number, name, org_id, position, path, required, in_time, after, exam, scenario in db.session.execute(
-        query.execution_options(yield_per=BATCH)
-    ):
-        in_time, after = int(in_time or 0), int(after or 0)
-        yield AssessmentRow(number, name, names.get(org_id, ""), position, required, in_time, after,
-                            required - in_time - after, _round(exam), _round(scenario),
-                            formula.score(required, in_time, after, exam, scenario)), path
 
 
 def requirement_rows(unit: OrgUnit, period: str, today: date, lang: str = "zh") -> Iterator[list]:
     """One row per employee, course and period in the unit."""
-    status = status_expression(today).label("status")
-    query = (
-        select(User.employee_no, User.name, Requirement.org_path, Requirement.position, Course.slug,
-               Requirement.period, Requirement.window_start, Requirement.due_date, status,
-               Requirement.completed_at, Requirement.score)
-        .join(User, Requirement.user_id == User.id)
-        .join(Course, Requirement.course_id == Course.id)
-        .where(_scope(unit, period))
-        .order_by(Requirement.org_path, User.employee_no, Course.slug)
-    )
     names, titles, statuses = _unit_names(), _course_titles(lang), STATUS_NAMES[lang]
     path_names: dict[str, str] = {}  # a few hundred org paths behind a million rows: name each one once
     # Core execution (no ORM entities here): rows stream in batches without per-row ORM bookkeeping
+    query = _requirement_query(unit, period, today)
     for row in db.session.connection().execute(query.execution_options(yield_per=BATCH)):
         number, name, path, position, slug, row_period, start, due, state, completed, score = row
         org = path_names.get(path)
@@ -127,6 +127,20 @@ def requirement_rows(unit: OrgUnit, period: str, today: date, lang: str = "zh") 
         yield [number, name, org, position, titles.get(slug, slug), period_label(row_period, lang),
                start, due, statuses[state], business_time(completed) if completed else None,
                None if score is None else round(float(score), 1)]
+
+
+def _requirement_query(unit: OrgUnit, period: str, today: date):
+    """Each requirement in the unit and period with its employee, course and status today."""
+    status = status_expression(today).label("status")
+    return (
+        select(User.employee_no, User.name, Requirement.org_path, Requirement.position, Course.slug,
+               Requirement.period, Requirement.window_start, Requirement.due_date, status,
+               Requirement.completed_at, Requirement.score)
+        .join(User, Requirement.user_id == User.id)
+        .join(Course, Requirement.course_id == Course.id)
+        .where(_scope(unit, period))
+        .order_by(Requirement.org_path, User.employee_no, Course.slug)
+    )
 
 
 def _course_titles(lang: str = "zh") -> dict[str, str]:
@@ -274,49 +288,70 @@ class _Chunks:
         return data
 
 
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def _workbook_xml(sheet: str) -> str:
+    """The workbook part: one worksheet named ``sheet`` (escaped, cut at Excel's 31 characters)."""
+    return (
+        _XML_DECLARATION
+        + '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f'<sheets><sheet name="{sheet.translate(_XML_TEXT)[:31]}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+
+
+def _inline_cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+def _cell_xml(ref: str, value) -> str:
+    """One cell at ``ref`` (A1 style) as XML, or '' where the sheet has no cell."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        text = _cell_text(value)  # nothing left (only forbidden characters): no cell
+        return _inline_cell(ref, text) if text else ""
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, datetime):  # a real date-time cell, on the wall clock it carries
+        return f'<c r="{ref}" s="2"><v>{_serial(value)!r}</v></c>'
+    if isinstance(value, date):
+        return f'<c r="{ref}" s="1"><v>{(value - EXCEL_EPOCH).days}</v></c>'
+    if isinstance(value, int | float):
+        return f'<c r="{ref}"><v>{value!r}</v></c>'
+    return _inline_cell(ref, _cell_text(str(value)))
+
+
+def _row_xml(number: int, letters: list[str], row: list) -> str:
+    cells = "".join(_cell_xml(f"{letter}{number}", value) for letter, value in zip(letters, row, strict=False))
+    return f'<row r="{number}">{cells}</row>'
+
+
+def _sheet_chunks(header: list[str], rows: Iterable[list]) -> Iterator[str]:
+    """The worksheet's XML, the header row first, in chunks of 1,000 rows."""
+    letters = _column_letters(len(header))
+    buffer = [_XML_DECLARATION + '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>']
+    for number, row in enumerate(itertools.chain([header], rows), 1):
+        buffer.append(_row_xml(number, letters, row))
+        if number % 1000 == 0:
+            yield "".join(buffer)
+            buffer.clear()
+    buffer.append("</sheetData></worksheet>")
+    yield "".join(buffer)
+
+
 def xlsx_stream(header: list[str], rows: Iterable[list], sheet: str) -> Iterator[bytes]:
     """XLSX bytes in chunks as rows arrive (one worksheet named ``sheet``; constant memory)."""
     import zipfile
 
     out = _Chunks()
-    letters = _column_letters(len(header))
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         for name, text in _XLSX_PARTS.items():
             package.writestr(name, text)
-        package.writestr("xl/workbook.xml", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{sheet.translate(_XML_TEXT)[:31]}" sheetId="1" r:id="rId1"/></sheets></workbook>'))
+        package.writestr("xl/workbook.xml", _workbook_xml(sheet))
         yield out.take()
         with package.open("xl/worksheets/sheet1.xml", "w") as part:
-            buffer = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                      '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>']
-            for number, row in enumerate(itertools.chain([header], rows), 1):
-                cells = []
-                for letter, value in zip(letters, row, strict=False):
-                    if value is None or value == "":
-                        continue
-                    if isinstance(value, str):
-                        if text := _cell_text(value):  # nothing left (only forbidden characters): no cell
-                            cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
-                                         f'{text}</t></is></c>')
-                    elif isinstance(value, bool):
-                        cells.append(f'<c r="{letter}{number}" t="b"><v>{int(value)}</v></c>')
-                    elif isinstance(value, datetime):  # a real date-time cell, on the wall clock it carries
-                        cells.append(f'<c r="{letter}{number}" s="2"><v>{_serial(value)!r}</v></c>')
-                    elif isinstance(value, date):
-                        cells.append(f'<c r="{letter}{number}" s="1"><v>{(value - EXCEL_EPOCH).days}</v></c>')
-                    elif isinstance(value, int | float):
-                        cells.append(f'<c r="{letter}{number}"><v>{value!r}</v></c>')
-                    else:
-                        cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t xml:space="preserve">'
-                                     f'{_cell_text(str(value))}</t></is></c>')
-                buffer.append(f'<row r="{number}">{"".join(cells)}</row>')
-                if number % 1000 == 0:
-                    part.write("".join(buffer).encode("utf-8"))
-                    buffer.clear()
-                    yield out.take()
-            buffer.append("</sheetData></worksheet>")
-            part.write("".join(buffer).encode("utf-8"))
+            for chunk in _sheet_chunks(header, rows):
+                part.write(chunk.encode("utf-8"))
+                yield out.take()
     yield out.take()

@@ -194,20 +194,9 @@ class Transcript:
 
 def transcript(user: User, today: date) -> Transcript:
     """Everything the employee has been asked to do and has done, newest first."""
-    requirements = db.session.scalars(
-        select(Requirement).where(Requirement.user_id == user.id).order_by(Requirement.period.desc(), Requirement.due_date)
-        .options(selectinload(Requirement.course).selectinload(Course.current_version))
-    )
     return Transcript(
-        requirements=[
-            (r, rules.status(r.due_date, r.completed_on, r.started_at is not None, today))
-            for r in requirements
-        ],
-        attempts=[(attempt, enrollment) for attempt, enrollment in db.session.execute(
-            select(Attempt, Enrollment).join(Enrollment, Attempt.enrollment_id == Enrollment.id)
-            .where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc())
-            .options(selectinload(Enrollment.course_version))
-        )],
+        requirements=_requirements_with_status(user, today),
+        attempts=_attempts(user),
         runs=list(db.session.scalars(
             select(ScenarioRun).where(ScenarioRun.user_id == user.id).order_by(ScenarioRun.started_at.desc())
             .options(selectinload(ScenarioRun.scenario_version))
@@ -217,6 +206,24 @@ def transcript(user: User, today: date) -> Transcript:
             .options(selectinload(Completion.course_version))
         )),
     )
+
+
+def _requirements_with_status(user: User, today: date) -> list[tuple[Requirement, str]]:
+    """The employee's requirements, latest period first, each with its status today."""
+    requirements = db.session.scalars(
+        select(Requirement).where(Requirement.user_id == user.id).order_by(Requirement.period.desc(), Requirement.due_date)
+        .options(selectinload(Requirement.course).selectinload(Course.current_version))
+    )
+    return [(r, rules.status(r.due_date, r.completed_on, r.started_at is not None, today)) for r in requirements]
+
+
+def _attempts(user: User) -> list[tuple[Attempt, Enrollment]]:
+    """The employee's exam attempts, newest first, each with the enrolment it belongs to."""
+    return [(attempt, enrollment) for attempt, enrollment in db.session.execute(
+        select(Attempt, Enrollment).join(Enrollment, Attempt.enrollment_id == Enrollment.id)
+        .where(Attempt.user_id == user.id).order_by(Attempt.started_at.desc())
+        .options(selectinload(Enrollment.course_version))
+    )]
 
 
 def completion_curve(unit: OrgUnit, period: str) -> list[tuple[str, float]]:

@@ -123,17 +123,22 @@ def remind():
     if not current_app.config.get("SMTP_HOST"):
         flash(_("No mail server is configured (SMTP_HOST), so no reminder can be sent."), "error")
         return back
+    _send_reminders(people)
+    return back
+
+
+def _send_reminders(people: list[int]) -> None:
+    """Mail the people and commit; if the mail server cannot be reached, roll back and say so."""
     try:
         result = reminders.remind_now(reminders.Mailer.from_config(current_app.config), people, business_today(),
                                       public_base(), actor=current_user)
     except OSError:
         db.session.rollback()
         flash(_("The mail server could not be reached; nobody was reminded. Please try again later."), "error")
-        return back
+        return
     db.session.commit()
     flash(_("Reminders sent: %(sent)d. Already reminded today: %(today)d. Without an email address: %(none)d.",
             sent=result.sent, today=result.already_today, none=result.no_email), "success" if result.sent else "info")
-    return back
 
 
 @bp.get("/employees/<employee_no>")
@@ -191,17 +196,26 @@ def export(kind: str, fmt: str):
     lang = "en" if request.args.get("lang") == "en" else "zh"
     audit.record(f"export.{kind}", actor=current_user, target=unit.code, period=period, format=fmt)
     db.session.commit()
-    today = business_today()
+    header, rows = _export_rows(kind, unit, period, lang)
+    return _download(fmt, header, rows, sheet=kind, filename=f"{kind}-{unit.code}-{period}.{fmt}")
+
+
+def _export_rows(kind: str, unit: OrgUnit, period: str, lang: str):
+    """The header and the (lazy) rows of one export."""
     if kind == "assessment":
-        header = exporting.ASSESSMENT_HEADERS[lang]
-        rows = (row.cells() for row in periods.assessment_rows(unit, period, Formula.from_config(current_app.config)))
-    else:
-        header = exporting.REQUIREMENT_HEADERS[lang]
-        rows = exporting.requirement_rows(unit, period, today, lang)
-    filename = f"{kind}-{unit.code}-{period}.{fmt}"
+        formula = Formula.from_config(current_app.config)
+        return exporting.ASSESSMENT_HEADERS[lang], (row.cells() for row in periods.assessment_rows(unit, period, formula))
+    return exporting.REQUIREMENT_HEADERS[lang], exporting.requirement_rows(unit, period, business_today(), lang)
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(fmt: str, header: list[str], rows, *, sheet: str, filename: str) -> Response:
+    """The rows streamed as a CSV or XLSX attachment."""
     if fmt == "csv":
-        return Response(stream_with_context(exporting.csv_stream(header, rows)), mimetype="text/csv",
-                        headers={"Content-Disposition": f"attachment; filename={filename}"})
-    return Response(stream_with_context(exporting.xlsx_stream(header, rows, kind)),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        body, mimetype = exporting.csv_stream(header, rows), "text/csv"
+    else:
+        body, mimetype = exporting.xlsx_stream(header, rows, sheet), XLSX_MIMETYPE
+    return Response(stream_with_context(body), mimetype=mimetype,
                     headers={"Content-Disposition": f"attachment; filename={filename}"})

@@ -27,13 +27,7 @@ def import_(path: Path, yes: bool, pad: int | None):
     """Check a roster (XLSX, XLS, CSV), print every bad row, and apply it with --yes.
 
     Sentences are in the language of XIAOBAO_LANG or LANG (zh_CN, zh_TW, en)."""
-    try:
-        parsed = roster.read(path.name, path.read_bytes())
-    except UploadRefused as error:
-        raise click.ClickException(f"{path}: {refusal_message(error)}") from None
-    except roster.RosterFileError as error:
-        raise click.ClickException(f"{path}: {messages.file_problem(error.code)}") from None
-    roster_plan = roster_services.plan(parsed, None, pad_to=pad)
+    roster_plan = roster_services.plan(_read(path), None, pad_to=pad)
     for error in sorted(roster_plan.errors, key=lambda e: (e.sheet, e.row, e.letter)):
         sheet = f"{error.sheet} " if error.sheet else ""
         click.echo(f"{path}: {sheet}{messages.located(error)}", err=True)
@@ -46,3 +40,13 @@ def import_(path: Path, yes: bool, pad: int | None):
     roster_services.apply(roster_plan, actor=None, filename=path.name, today=business_today())
     db.session.commit()
     click.echo(messages.applied())
+
+
+def _read(path: Path) -> roster.Roster:
+    """The roster in the file; a file that cannot be read at all stops the command with the reason."""
+    try:
+        return roster.read(path.name, path.read_bytes())
+    except UploadRefused as error:
+        raise click.ClickException(f"{path}: {refusal_message(error)}") from None
+    except roster.RosterFileError as error:
+        raise click.ClickException(f"{path}: {messages.file_problem(error.code)}") from None

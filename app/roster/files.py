@@ -9,6 +9,7 @@ row and column (letter and header as written) and a reason code the pages turn i
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -160,10 +161,7 @@ def _read_employees(sheet: Sheet, header: Header, roster: Roster) -> None:
     columns = header.columns
     roster.employee_sheet, roster.titles = sheet.name, dict(header.titles)
     roster.letters = {name: column_letter(index) for name, index in columns.items()}
-    missing = [name for name in REQUIRED_EMPLOYEE if name not in columns]
-    for name in missing:
-        roster.errors.append(RowError(sheet.name, header.row.number, EMPLOYEE_COLUMNS[name][0], "missing_column"))
-    if missing:
+    if _missing_columns(sheet, header, roster):
         return
     seen: set[str] = set()
     for row in _data_rows(sheet, header):
@@ -177,23 +175,56 @@ def _read_employees(sheet: Sheet, header: Header, roster: Roster) -> None:
             roster.employees.append(employee)
 
 
+def _missing_columns(sheet: Sheet, header: Header, roster: Roster) -> bool:
+    """Report each required employee column the header lacks; True if any is missing."""
+    missing = [name for name in REQUIRED_EMPLOYEE if name not in header.columns]
+    for name in missing:
+        roster.errors.append(RowError(sheet.name, header.row.number, EMPLOYEE_COLUMNS[name][0], "missing_column"))
+    return bool(missing)
+
+
+Fail = Callable[..., None]  # fail(field_name, reason, **params): report one problem of the row being read
+
+
 def _employee(row: Row, columns: dict[str, int], roster: Roster, date1904: bool) -> EmployeeRow | None:
+    """The row as an employee; None when it has problems (each one added to the roster's errors)."""
     before = len(roster.errors)
 
     def fail(field_name: str, reason: str, **params) -> None:
         roster.errors.append(roster.employee_error(row.number, field_name, reason, **params))
 
+    if _has_formulas(row, columns, fail):
+        return None
+    raw = {name: row.value(index) for name, index in columns.items()}
+    number, name, position = _person(raw, fail)
+    org_code = code_text(raw.get("org_code"))
+    email, mobile = _contact(raw, fail)
+    hire, status = _hire_and_status(raw, date1904, fail)
+    _check_lengths({"employee_no": number, "name": name, "org_code": org_code, "position": position,
+                    "email": email or "", "mobile": mobile or ""}, fail)
+    if len(roster.errors) > before:
+        return None
+    numeric = isinstance(raw.get("employee_no"), int | float) and not isinstance(raw.get("employee_no"), bool)
+    return EmployeeRow(row.number, number, name, org_code, position, email, mobile, hire, status in ACTIVE_WORDS,
+                       numeric)
+
+
+def _has_formulas(row: Row, columns: dict[str, int], fail: Fail) -> bool:
+    """Report each cell of the row that holds a formula (a roster takes values only); True if any does."""
+    found = False
     for field_name, index in columns.items():
         if index < len(row.cells) and row.cells[index].formula:
             fail(field_name, "formula")
-    if len(roster.errors) > before:
-        return None
-    raw = {name: row.value(index) for name, index in columns.items()}
+            found = True
+    return found
+
+
+def _person(raw: dict, fail: Fail) -> tuple[str, str, str]:
+    """The employee number, name and position, checked after every required cell is."""
     for name in REQUIRED_EMPLOYEE:
         if raw.get(name) in (None, "") or (isinstance(raw[name], str) and not raw[name].strip()):
             fail(name, "required")
     number = code_text(raw.get("employee_no"))
-    numeric = isinstance(raw.get("employee_no"), int | float) and not isinstance(raw.get("employee_no"), bool)
     if number and not EMPLOYEE_NO_RE.match(number):
         fail("employee_no", "bad_employee_no")
     name = person_name(raw.get("name"))
@@ -201,60 +232,81 @@ def _employee(row: Row, columns: dict[str, int], roster: Roster, date1904: bool)
     for field_name, text in (("name", name), ("position", position)):
         if text and (char := refused_character(text)):
             fail(field_name, "refused_character", char=f"U+{ord(char):04X}")
-    org_code = code_text(raw.get("org_code"))
+    return number, name, position
+
+
+def _contact(raw: dict, fail: Fail) -> tuple[str | None, str | None]:
+    """The email (lower case) and the mobile number (without spaces, dashes or +86), checked."""
     email = code_text(raw.get("email")).lower() or None
     if email and not EMAIL_RE.match(email):
         fail("email", "bad_email")
     mobile = re.sub(r"[\s-]", "", code_text(raw.get("mobile"))).removeprefix("+86") or None
     if mobile and not MOBILE_RE.match(mobile):
         fail("mobile", "bad_mobile")
+    return email, mobile
+
+
+def _hire_and_status(raw: dict, date1904: bool, fail: Fail) -> tuple[date | None, str]:
+    """The hire date and the status word (lower case), checked."""
     hire = excel_date(raw.get("hire_date"), date1904)
     if raw.get("hire_date") not in (None, "") and hire is None:
         fail("hire_date", "bad_date")
     status = code_text(raw.get("status")).lower()
     if status and status not in ACTIVE_WORDS + LEFT_WORDS:
         fail("status", "bad_status", words="、".join(w for w in ACTIVE_WORDS + LEFT_WORDS if not w.isascii()))
-    for field_name, value in (("employee_no", number), ("name", name), ("org_code", org_code),
-                              ("position", position), ("email", email or ""), ("mobile", mobile or "")):
+    return hire, status
+
+
+def _check_lengths(values: dict[str, str], fail: Fail) -> None:
+    for field_name, value in values.items():
         if len(value) > MAX_LENGTH[field_name]:
             fail(field_name, "too_long", limit=MAX_LENGTH[field_name])
-    if len(roster.errors) > before:
-        return None
-    return EmployeeRow(row.number, number, name, org_code, position, email, mobile, hire, status in ACTIVE_WORDS,
-                       numeric)
 
 
 def _read_orgs(sheet: Sheet, header: Header, roster: Roster) -> None:
     columns = header.columns
     roster.org_sheet, roster.org_titles = sheet.name, dict(header.titles)
     roster.org_letters = {name: column_letter(index) for name, index in columns.items()}
-    seen = set()
+    seen: set[str] = set()
     for row in _data_rows(sheet, header):
-        before = len(roster.errors)
-        for field_name, index in columns.items():
-            if index < len(row.cells) and row.cells[index].formula:
-                roster.errors.append(roster.org_error(row.number, field_name, "formula"))
-        raw = {name: code_text(row.value(index)) for name, index in columns.items()}
-        raw["name"] = person_name(row.value(columns["name"]))
-        for name in ("code", "name", "kind"):
-            if not raw.get(name):
-                roster.errors.append(roster.org_error(row.number, name, "required"))
-        kind = KIND_WORDS.get((raw.get("kind") or "").lower())
-        if raw.get("kind") and kind is None:
-            roster.errors.append(roster.org_error(row.number, "kind", "bad_kind"))
-        if raw.get("code") and raw["code"].lower() in seen:
-            roster.errors.append(roster.org_error(row.number, "code", "duplicate_in_file"))
-        if raw.get("name") and (char := refused_character(raw["name"])):
-            roster.errors.append(roster.org_error(row.number, "name", "refused_character", char=f"U+{ord(char):04X}"))
-        for name in ("code", "parent_code"):
-            if len(raw.get(name) or "") > MAX_LENGTH[name]:
-                roster.errors.append(roster.org_error(row.number, name, "too_long", limit=MAX_LENGTH[name]))
-        if len(raw.get("name") or "") > 120:
-            roster.errors.append(roster.org_error(row.number, "name", "too_long", limit=120))
-        if len(roster.errors) > before:
-            continue
-        seen.add(raw["code"].lower())
-        roster.org_units.append(OrgRow(row.number, raw["code"], raw["name"], raw.get("parent_code") or None, kind))
+        org = _org_unit(row, columns, roster, seen)
+        if org is not None:
+            seen.add(org.code.lower())
+            roster.org_units.append(org)
+
+
+def _org_unit(row: Row, columns: dict[str, int], roster: Roster, seen: set[str]) -> OrgRow | None:
+    """The row as a new org unit; None when it has problems (each one added to the roster's errors)."""
+    before = len(roster.errors)
+
+    def fail(field_name: str, reason: str, **params) -> None:
+        roster.errors.append(roster.org_error(row.number, field_name, reason, **params))
+
+    _has_formulas(row, columns, fail)
+    raw = {name: code_text(row.value(index)) for name, index in columns.items()}
+    raw["name"] = person_name(row.value(columns["name"]))
+    kind = _org_kind(raw, seen, fail)
+    if len(roster.errors) > before:
+        return None
+    return OrgRow(row.number, raw["code"], raw["name"], raw.get("parent_code") or None, kind)
+
+
+def _org_kind(raw: dict[str, str], seen: set[str], fail: Fail) -> str | None:
+    """The unit's kind, once every cell of the org row is checked."""
+    for name in ("code", "name", "kind"):
+        if not raw.get(name):
+            fail(name, "required")
+    kind = KIND_WORDS.get((raw.get("kind") or "").lower())
+    if raw.get("kind") and kind is None:
+        fail("kind", "bad_kind")
+    if raw.get("code") and raw["code"].lower() in seen:
+        fail("code", "duplicate_in_file")
+    if raw.get("name") and (char := refused_character(raw["name"])):
+        fail("name", "refused_character", char=f"U+{ord(char):04X}")
+    _check_lengths({name: raw.get(name) or "" for name in ("code", "parent_code")}, fail)
+    if len(raw.get("name") or "") > 120:
+        fail("name", "too_long", limit=120)
+    return kind
 
 
 def usual_number_length(numbers: list[str]) -> int | None:

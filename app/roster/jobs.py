@@ -77,8 +77,7 @@ def _run(app: Flask, root: Path, token: str, user_id: int, limits: ZipLimits) ->
         except Exception:  # the transaction is rolled back: nothing changed, and the page says so
             log.exception("roster import %s failed", token)
             db.session.rollback()
-            store.update_note(token, job={"state": "failed", "at": time.time()})
-            store.release(token)
+            _mark_failed(store, token)
         finally:
             db.session.remove()
 
@@ -88,19 +87,28 @@ def _apply(store: UploadStore, token: str, user_id: int, limits: ZipLimits) -> N
     user = db.session.get(User, user_id)
     scope = hr_scope_of(user) if user is not None and user.active else None
     if stored is None or scope is None:
-        store.update_note(token, job={"state": "failed", "at": time.time()})
-        store.release(token)
+        _mark_failed(store, token)
         return
     content, filename = stored
     pad_to = store.note(token, user_id).get("pad_to")
     roster_plan = roster_services.plan(roster.read(filename, content, limits), limit_below_root(scope), pad_to=pad_to)
     if roster_plan.errors:
-        store.write_extra(token, "preview", roster_services.preview(roster_plan, filename))
-        store.update_note(token, job={"state": "changed", "at": time.time()})
-        store.release(token)  # fixed (padded) and applied again later
+        _send_back(store, token, roster_plan, filename)
         return
     store.update_note(token, job=_running("writing"))
     counts = roster_services.apply(roster_plan, actor=user, filename=filename, today=business_today())
     db.session.commit()
     store.update_note(token, job={"state": "done", "counts": counts, "at": time.time()})
     store.discard_content(token)
+
+
+def _mark_failed(store: UploadStore, token: str) -> None:
+    store.update_note(token, job={"state": "failed", "at": time.time()})
+    store.release(token)
+
+
+def _send_back(store: UploadStore, token: str, roster_plan: roster_services.RosterPlan, filename: str) -> None:
+    """The plan has errors: keep its preview for the page and hand the file back to be fixed."""
+    store.write_extra(token, "preview", roster_services.preview(roster_plan, filename))
+    store.update_note(token, job={"state": "changed", "at": time.time()})
+    store.release(token)  # fixed (padded) and applied again later

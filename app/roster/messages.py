@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import gettext as _
 
 from app.roster.files import ACTIVE_WORDS, LEFT_WORDS, RowError
@@ -21,39 +23,44 @@ def file_problem(code: str) -> str:
     }.get(code, lambda: code)()
 
 
+# reason code → its sentence, given the error's parameters (translated when asked, in the reader's language)
+REASONS: dict[str, Callable[[dict], str]] = {
+    "required": lambda values: _("a value is required"),
+    "missing_column": lambda values: _("this column is missing from the header row"),
+    "bad_employee_no": lambda values: _("an employee number has only letters, digits, '-' and '_' (at most 32)"),
+    "duplicate_in_file": lambda values: _("the same value appears on an earlier row of this file (letter case does "
+                                          "not count)"),
+    "bad_date": lambda values: _("not a date, or a date that does not exist (write it as 2024-03-01 or 2024/3/1)"),
+    "bad_email": lambda values: _("not an email address"),
+    "bad_mobile": lambda values: _("not a mainland mobile number (11 digits starting with 1)"),
+    "bad_status": lambda values: _("unknown status: use one of %(words)s", words="、".join(
+        w for w in ACTIVE_WORDS + LEFT_WORDS if not w.isascii())),
+    "bad_kind": lambda values: _("type must be 总行, 分行, 支行 or 部门"),
+    "unknown_org": lambda values: _("no org unit with this code exists or is created by this file"),
+    "out_of_scope": lambda values: _("outside the part of the bank you are responsible for"),
+    "move_unsupported": lambda values: _("moving an existing org unit to another parent is not done by import; ask "
+                                         "an administrator"),
+    "username_taken": lambda values: _("this employee number is already the username of another account (a staff "
+                                       "or administrator account); give the employee a different number or rename "
+                                       "that account"),
+    "formula": lambda values: _("this cell is a formula (单元格是公式); paste it as values (选择性粘贴 → 数值) and "
+                                "upload again"),
+    "refused_character": lambda values: _("contains a character a name may not hold (%(char)s: markup, a control "
+                                          "character or an invisible direction mark)", char=values.get("char", "")),
+    "too_long": lambda values: _("longer than the %(limit)d characters this field can hold",
+                                 limit=values.get("limit", 0)),
+    "lost_zeros": lambda values: _("this number looks like %(suggestion)s with its leading zeros lost (Excel stored "
+                                   "it as a number); format the column as text, or pad every such number to "
+                                   "%(width)d digits below", suggestion=values.get("suggestion", ""),
+                                   width=values.get("width", 0)),
+}
+
+
 def reason_text(error: RowError | str) -> str:
     """The sentence for one row problem."""
     code = error if isinstance(error, str) else error.reason
     values = {} if isinstance(error, str) else error.values
-    texts = {
-        "required": lambda: _("a value is required"),
-        "missing_column": lambda: _("this column is missing from the header row"),
-        "bad_employee_no": lambda: _("an employee number has only letters, digits, '-' and '_' (at most 32)"),
-        "duplicate_in_file": lambda: _("the same value appears on an earlier row of this file (letter case does not "
-                                       "count)"),
-        "bad_date": lambda: _("not a date, or a date that does not exist (write it as 2024-03-01 or 2024/3/1)"),
-        "bad_email": lambda: _("not an email address"),
-        "bad_mobile": lambda: _("not a mainland mobile number (11 digits starting with 1)"),
-        "bad_status": lambda: _("unknown status: use one of %(words)s", words="、".join(
-            w for w in ACTIVE_WORDS + LEFT_WORDS if not w.isascii())),
-        "bad_kind": lambda: _("type must be 总行, 分行, 支行 or 部门"),
-        "unknown_org": lambda: _("no org unit with this code exists or is created by this file"),
-        "out_of_scope": lambda: _("outside the part of the bank you are responsible for"),
-        "move_unsupported": lambda: _("moving an existing org unit to another parent is not done by import; ask an "
-                                      "administrator"),
-        "username_taken": lambda: _("this employee number is already the username of another account (a staff or "
-                                    "administrator account); give the employee a different number or rename that "
-                                    "account"),
-        "formula": lambda: _("this cell is a formula (单元格是公式); paste it as values (选择性粘贴 → 数值) and upload "
-                             "again"),
-        "refused_character": lambda: _("contains a character a name may not hold (%(char)s: markup, a control "
-                                       "character or an invisible direction mark)", char=values.get("char", "")),
-        "too_long": lambda: _("longer than the %(limit)d characters this field can hold", limit=values.get("limit", 0)),
-        "lost_zeros": lambda: _("this number looks like %(suggestion)s with its leading zeros lost (Excel stored it "
-                                "as a number); format the column as text, or pad every such number to %(width)d "
-                                "digits below", suggestion=values.get("suggestion", ""), width=values.get("width", 0)),
-    }
-    return texts.get(code, lambda: code)()
+    return REASONS[code](values) if code in REASONS else code
 
 
 def skip_text(code: str) -> str:

@@ -120,27 +120,37 @@ def apply():
     form = RosterApplyForm()
     if not form.validate_on_submit():
         abort(400)
-    if (_store().note(form.token.data, current_user.id) or {}).get("job"):  # applied after its request
-        return redirect(url_for(".progress", token=form.token.data))
-    stored = _store().load(form.token.data, current_user.id)
+    token = form.token.data
+    if (_store().note(token, current_user.id) or {}).get("job"):  # applied after its request
+        return redirect(url_for(".progress", token=token))
+    stored = _store().load(token, current_user.id)
     if stored is None:
         flash(_("That upload has expired. Please upload the file again."), "warning")
         return redirect(url_for(".upload"))
-    kept = _store().read_extra(form.token.data, "preview") or {"counts": {}}
-    if roster_services.people_changed(kept["counts"]) > current_app.config["ROSTER_BACKGROUND_ROWS"]:
-        if _store().claim(form.token.data):  # a second click follows the job the first one started
-            roster_jobs.start(current_app._get_current_object(), _store(), form.token.data, current_user.id, _limits())
-        return redirect(url_for(".progress", token=form.token.data))
-    content, filename = stored
-    pad_to = _store().note(form.token.data, current_user.id).get("pad_to")
+    if _needs_background(token):
+        if _store().claim(token):  # a second click follows the job the first one started
+            roster_jobs.start(current_app._get_current_object(), _store(), token, current_user.id, _limits())
+        return redirect(url_for(".progress", token=token))
+    return _apply_now(token, *stored, scope)
+
+
+def _needs_background(token: str) -> bool:
+    """Whether the preview changes more people than one request should write (a background job does it)."""
+    kept = _store().read_extra(token, "preview") or {"counts": {}}
+    return roster_services.people_changed(kept["counts"]) > current_app.config["ROSTER_BACKGROUND_ROWS"]
+
+
+def _apply_now(token: str, content: bytes, filename: str, scope):
+    """Plan the stored file again and apply it within this request, unless rows need fixing now."""
+    pad_to = _store().note(token, current_user.id).get("pad_to")
     roster_plan = roster_services.plan(roster.read(filename, content, _limits()), scope, pad_to=pad_to)
     if roster_plan.errors:
-        _store().write_extra(form.token.data, "preview", roster_services.preview(roster_plan, filename))
+        _store().write_extra(token, "preview", roster_services.preview(roster_plan, filename))
         flash(_("The data changed since the preview and some rows need fixing now; nothing was changed."), "warning")
-        return redirect(url_for(".preview", token=form.token.data))
+        return redirect(url_for(".preview", token=token))
     counts = roster_services.apply(roster_plan, actor=current_user, filename=filename, today=business_today())
     db.session.commit()
-    _store().discard(form.token.data)
+    _store().discard(token)
     flash(messages.imported(counts), "success")
     return redirect(url_for(".upload"))
 

@@ -82,18 +82,8 @@ def plan(roster: Roster, scope: OrgUnit | None, *, pad_to: int | None = None) ->
 
 def _plan_row(row: EmployeeRow, roster: Roster, units, planned_paths, existing, usernames, scope,
               result: RosterPlan) -> None:
-    width = result.number_width
-    if row.number_was_numeric and width and DIGITS_RE.match(row.employee_no) and len(row.employee_no) < width:
-        result.errors.append(roster.employee_error(row.row, "employee_no", "lost_zeros",
-                                                   suggestion=row.employee_no.zfill(width), width=width))
-        return
-    unit = units.get(row.org_code)
-    path = unit.path if unit else planned_paths.get(row.org_code)
-    if path is None:
-        result.errors.append(roster.employee_error(row.row, "org_code", "unknown_org"))
-        return
-    if scope is not None and not path.startswith(scope.path):
-        result.errors.append(roster.employee_error(row.row, "org_code", "out_of_scope"))
+    if (error := _placement_error(row, roster, units, planned_paths, scope, result.number_width)) is not None:
+        result.errors.append(error)
         return
     key = row.employee_no.lower()
     user = existing.get(key)
@@ -110,6 +100,20 @@ def _plan_row(row: EmployeeRow, roster: Roster, units, planned_paths, existing, 
         result.errors.append(roster.employee_error(row.row, "employee_no", "out_of_scope"))
         return
     _classify(row, user, result)
+
+
+def _placement_error(row: EmployeeRow, roster: Roster, units, planned_paths, scope, width: int | None) -> RowError | None:
+    """Why the row cannot be placed (a 工号 that lost its zeros, an unknown or out-of-scope unit); None if it can."""
+    if row.number_was_numeric and width and DIGITS_RE.match(row.employee_no) and len(row.employee_no) < width:
+        return roster.employee_error(row.row, "employee_no", "lost_zeros",
+                                     suggestion=row.employee_no.zfill(width), width=width)
+    unit = units.get(row.org_code)
+    path = unit.path if unit else planned_paths.get(row.org_code)
+    if path is None:
+        return roster.employee_error(row.row, "org_code", "unknown_org")
+    if scope is not None and not path.startswith(scope.path):
+        return roster.employee_error(row.row, "org_code", "out_of_scope")
+    return None
 
 
 def _classify(row: EmployeeRow, user: User, result: RosterPlan) -> None:
@@ -157,29 +161,40 @@ def _plan_units(roster: Roster, units: dict[str, OrgUnit], scope, result: Roster
     planned: dict[str, str] = {}
     pending = list(roster.org_units)
     for _ in range(len(pending) + 1):
-        progress = False
-        for row in list(pending):
-            existing = units.get(row.code)
-            if existing is not None:
-                pending.remove(row)
-                progress = True
-                _check_existing_unit(row, existing, roster, scope, result)
-                continue
-            parent_path = _parent_path(row, units, planned, roster, pending, result)
-            if parent_path is None:
-                continue  # the parent may be planned later in this pass
-            pending.remove(row)
-            progress = True
-            if scope is not None and not parent_path.startswith(scope.path):
-                result.errors.append(roster.org_error(row.row, "code", "out_of_scope"))
-                continue
-            planned[row.code] = f"{parent_path}new:{row.code}/"
-            result.new_units.append(row)
-        if not progress:
+        if not _plan_units_pass(pending, units, planned, roster, scope, result):
             break
     for row in pending:
         result.errors.append(roster.org_error(row.row, "parent_code", "unknown_org"))
     return planned
+
+
+def _plan_units_pass(pending: list[OrgRow], units: dict[str, OrgUnit], planned: dict[str, str], roster: Roster,
+                     scope, result: RosterPlan) -> bool:
+    """One pass over the pending org rows, taking each whose parent is known by now; True if any was."""
+    progress = False
+    for row in list(pending):
+        existing = units.get(row.code)
+        if existing is not None:
+            pending.remove(row)
+            progress = True
+            _check_existing_unit(row, existing, roster, scope, result)
+            continue
+        parent_path = _parent_path(row, units, planned, roster, pending, result)
+        if parent_path is None:
+            continue  # the parent may be planned later in this pass
+        pending.remove(row)
+        progress = True
+        _plan_new_unit(row, parent_path, planned, roster, scope, result)
+    return progress
+
+
+def _plan_new_unit(row: OrgRow, parent_path: str, planned: dict[str, str], roster: Roster, scope,
+                   result: RosterPlan) -> None:
+    if scope is not None and not parent_path.startswith(scope.path):
+        result.errors.append(roster.org_error(row.row, "code", "out_of_scope"))
+        return
+    planned[row.code] = f"{parent_path}new:{row.code}/"
+    result.new_units.append(row)
 
 
 def _check_existing_unit(row: OrgRow, existing: OrgUnit, roster: Roster, scope, result: RosterPlan) -> None:
