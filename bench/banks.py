@@ -20,7 +20,9 @@ from __future__ import annotations
 import argparse
 import gc
 import io
+import os
 import platform
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -95,7 +97,7 @@ def measure(content: bytes, runs: int) -> dict[str, list[float]]:
     stages["upload"] = lambda: _upload(client, content)
     stages["preview_page"] = lambda: client.get(client.last_preview)
     times: dict[str, list[float]] = {name: [] for name in stages}
-    for name, function in stages.items():
+    for function in stages.values():
         function()  # warm-up
     for _run in range(runs):
         for name, function in stages.items():
@@ -150,8 +152,8 @@ def render(times: dict[str, list[float]], count: int, size: int, runs: int) -> s
     lines = [
         f"### {count:,} questions, {size / 1024 / 1024:.1f} MB XLSX",
         "",
-        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.node() and 'this machine'}: Python "
-        f"{platform.python_version()}, {runs} timed runs per stage after one warm-up, in one process.",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}; {runs} timed runs per stage after one warm-up, in one process.",
         "",
         "| stage | median | min | max | ratio to the baseline |",
         "|---|---:|---:|---:|---:|",

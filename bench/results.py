@@ -84,6 +84,9 @@ def main(argv=None) -> None:
     parser.add_argument("--roster", nargs="*",
                         default=sorted(str(p) for p in (HERE / "roster_results").glob("[0-9]*.md")),
                         help="roster import results written by bench/roster.py --markdown (issue #10)")
+    parser.add_argument("--banks", nargs="*",
+                        default=sorted(str(p) for p in (HERE / "banks_results").glob("[0-9]*.md")),
+                        help="question-bank import results written by bench/banks.py --markdown (issue #12)")
     args = parser.parse_args(argv)
     runs = {"SQLite": json.loads(Path(args.sqlite).read_text()),
             "PostgreSQL": json.loads(Path(args.postgresql).read_text())}
@@ -138,8 +141,18 @@ def main(argv=None) -> None:
         lines += ["# The layering redesign (issue #11): before and after", "",
                   (HERE / "redesign_results" / "RESULTS-intro.md").read_text(encoding="utf-8").rstrip(), ""]
         lines += [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in args.redesign]
+    lines += banks_section(args.banks)
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.out}")
+
+
+def banks_section(paths: list[str]) -> list[str]:
+    """The question-bank import section (issue #12), from the files bench/banks.py wrote."""
+    if not paths:
+        return []
+    return (["# Question-bank import (issue #12)", "",
+             (HERE / "banks_results" / "RESULTS-intro.md").read_text(encoding="utf-8").rstrip(), ""]
+            + [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in paths])
 
 
 if __name__ == "__main__":

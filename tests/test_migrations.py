@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -63,14 +63,14 @@ def _counts() -> dict[str, int]:
 
 
 def test_the_check_constraints_migration_keeps_a_bank_with_data_and_then_guards_it(tmp_path):
-    """Adding the CHECK constraints rebuilds SQLite tables that others refer to: every row, the
-    requirement totals triggers and the one-open-attempt index must survive, and foreign keys stay
-    enforced afterwards."""
+    """Adding (and removing) the CHECK constraints rebuilds SQLite tables that others refer to: every
+    row, the requirement totals triggers and the one-open-attempt index must survive both ways, and
+    foreign keys stay enforced afterwards."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": fresh_database_url(tmp_path), "SECRET_KEY": "x"},
                      instance_path=str(tmp_path))
     with app.app_context():
         try:
-            upgrade(revision="8d3c5a1e7f42")
+            upgrade()  # the bank is made by today's code, then taken back to before the constraints
             assert app.test_cli_runner().invoke(args=["content", "sync"]).exit_code == 0
             hasher = app.extensions["passwords"]
             bank.seed(hasher=hasher)
@@ -79,6 +79,9 @@ def test_the_check_constraints_migration_keeps_a_bank_with_data_and_then_guards_
             seed_plays(date(2026, 12, 1), count=20)  # the bundled winter anti-fraud campaign runs
             db.session.commit()
             before, completed = _counts(), db.session.scalar(text("SELECT sum(completed) FROM requirement_totals"))
+            db.session.remove()
+            downgrade(revision="8d3c5a1e7f42")
+            assert _counts() == before
             db.session.remove()
             upgrade()
             after = _counts()
