@@ -87,7 +87,13 @@ def main(argv=None) -> None:
     parser.add_argument("--banks", nargs="*",
                         default=sorted(str(p) for p in (HERE / "banks_results").glob("[0-9]*.md")),
                         help="question-bank import results written by bench/banks.py --markdown (issue #12)")
+    parser.add_argument("--file-sections-only", action="store_true",
+                        help="keep RESULTS.md up to the roster section and write again the sections made from the "
+                             "files in bench/ (roster, redesign, question banks): no JSON of run.py needed")
     args = parser.parse_args(argv)
+    if args.file_sections_only:
+        rewrite_file_sections(args)
+        return
     runs = {"SQLite": json.loads(Path(args.sqlite).read_text()),
             "PostgreSQL": json.loads(Path(args.postgresql).read_text())}
     m = runs["SQLite"]["machine"]
@@ -133,17 +139,32 @@ def main(argv=None) -> None:
         if intro.exists():
             lines += [intro.read_text(encoding="utf-8").rstrip(), ""]
         lines += [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in args.public]
+    lines += file_sections(args)
+    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+ROSTER_HEADING = "# Staff roster import at scale (issue #10)"
+
+
+def file_sections(args) -> list[str]:
+    """The sections made from the Markdown files the other bench scripts wrote into bench/."""
+    lines = []
     if args.roster:
-        lines += ["# Staff roster import at scale (issue #10)", "",
-                  (HERE / "roster_results" / "RESULTS-intro.md").read_text(encoding="utf-8").rstrip(), ""]
+        lines += [ROSTER_HEADING, "", (HERE / "roster_results" / "RESULTS-intro.md").read_text(encoding="utf-8").rstrip(), ""]
         lines += [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in args.roster]
     if args.redesign:
         lines += ["# The layering redesign (issue #11): before and after", "",
                   (HERE / "redesign_results" / "RESULTS-intro.md").read_text(encoding="utf-8").rstrip(), ""]
         lines += [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in args.redesign]
-    lines += banks_section(args.banks)
-    Path(args.out).write_text("\n".join(lines), encoding="utf-8")
-    print(f"wrote {args.out}")
+    return lines + banks_section(args.banks)
+
+
+def rewrite_file_sections(args) -> None:
+    out = Path(args.out)
+    kept = out.read_text(encoding="utf-8").split(ROSTER_HEADING, 1)[0].rstrip("\n").split("\n")
+    out.write_text("\n".join(kept + [""] + file_sections(args)), encoding="utf-8")
+    print(f"wrote {out}")
 
 
 def banks_section(paths: list[str]) -> list[str]:

@@ -66,6 +66,27 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def _analysed_tables(connection) -> set:
+    """The tables the SQLite query planner has statistics for (ANALYZE), if any."""
+    has_stats = connection.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'").first()
+    if not has_stats:
+        return set()
+    return {row[0] for row in connection.exec_driver_sql("SELECT DISTINCT tbl FROM sqlite_stat1")}
+
+
+def _analyse_again(connection, before: set) -> None:
+    """A rebuilt table loses its planner statistics with the old table: gather them again, or the
+    planner, believing the table small, picks plans that take a 1,000,000-row report page from
+    0.3 s to 1.3 s."""
+    lost = before - _analysed_tables(connection)
+    tables = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    for table in sorted(lost & tables):
+        logger.info("gathering the planner statistics of %s again", table)
+        connection.exec_driver_sql(f'ANALYZE "{table}"')
+    connection.commit()
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -107,12 +128,14 @@ def run_migrations_online():
                 **conf_args
             )
 
+            analysed = _analysed_tables(connection) if sqlite else set()
             with context.begin_transaction():
                 context.run_migrations()
             if sqlite:
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                 if broken:
                     raise RuntimeError(f"the migration left rows referring to missing rows: {broken[:10]}")
+                _analyse_again(connection, analysed)
         finally:
             if sqlite:
                 connection.rollback()

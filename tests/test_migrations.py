@@ -79,12 +79,19 @@ def test_the_check_constraints_migration_keeps_a_bank_with_data_and_then_guards_
             seed_plays(date(2026, 12, 1), count=20)  # the bundled winter anti-fraud campaign runs
             db.session.commit()
             before, completed = _counts(), db.session.scalar(text("SELECT sum(completed) FROM requirement_totals"))
+            sqlite = db.engine.dialect.name == "sqlite"
+            if sqlite:
+                db.session.execute(text("ANALYZE"))
+                db.session.commit()
             db.session.remove()
             downgrade(revision="8d3c5a1e7f42")
             assert _counts() == before
             db.session.remove()
             upgrade()
             after = _counts()
+            # a rebuilt table keeps the planner statistics it had (the report pages' plans depend on them)
+            analysed = {row[0] for row in db.session.execute(text("SELECT DISTINCT tbl FROM sqlite_stat1"))} \
+                if sqlite else set()
             one_open = db.session.scalar(text("SELECT count(*) FROM attempts WHERE status = 'open'"))
             _assert_guards(db.engine.dialect.name)
         finally:
@@ -93,6 +100,8 @@ def test_the_check_constraints_migration_keeps_a_bank_with_data_and_then_guards_
     assert before["requirements"] > 100 and before["attempts"] > 10 and before["public_answers"] > 10
     assert after == before
     assert completed > 0 and one_open >= 0
+    if sqlite:
+        assert {"requirements", "attempts", "public_answers", "quiz_versions"} <= analysed
 
 
 def _assert_guards(dialect: str) -> None:
