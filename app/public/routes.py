@@ -304,13 +304,34 @@ def submit(token: str, position: int):
     if not shown.isdigit() or len(shown) > 12:
         return _refused(play, "not_drawn")
     try:
-        services.answer(play, position, int(shown), request.form.getlist("choice"), player_key=player_key())
+        outcome = services.answer(play, position, int(shown), request.form.getlist("choice"), player_key=player_key())
         services.finish_if_complete(play.id, min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"])
         db.session.commit()
     except PlayError as error:
+        if _from_script():
+            return {"error": error.code}, 409  # the script then posts the form itself: the page says why
         if (reply := _answer_refused(play, position, error.code)) is not None:
             return reply
+        return redirect(url_for("public.question", token=token, position=position), code=303)
+    if _from_script():
+        return _answered(play, position, outcome)
     return redirect(url_for("public.question", token=token, position=position), code=303)
+
+
+def _from_script() -> bool:
+    """The answer was posted by the page's script, which shows the answered state in place."""
+    return request.headers.get("X-Requested-With") == "fetch"
+
+
+def _answered(play: services.PlayRef, position: int, outcome: services.Outcome):
+    """The answered state of the question alone (verdict, the options marked, why, the way on): with
+    JavaScript, answering costs this one request instead of a POST, a redirect and the page again."""
+    drawn = play.question_at(position)
+    item = db.session.get(Question, drawn.question_id)
+    answer = services.Answered(",".join(outcome.choice), outcome.correct, outcome.points)
+    return render_template("public/_answer_review.html", play=play, position=position, question=item,
+                           options=_option_texts(item, drawn.order), order=drawn.order, answer=answer,
+                           next_url=_next_url(play.token, position, play.question_count))
 
 
 def _refused(play: PublicPlay, code: str):

@@ -147,6 +147,15 @@ class Outcome:
     choice: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Answered:
+    """An answer as the answered state of a question shows it (the shape of a stored PublicAnswer)."""
+
+    choice: str  # option keys, sorted, comma-separated
+    correct: bool
+    points: float
+
+
 def answer(play: PublicPlay | PlayRef, position: int, question_id: int, indexes: list[str], *, player_key: str) -> Outcome:
     """Grade and record the answer to question ``position`` (1-based) of the play.
 

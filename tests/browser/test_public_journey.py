@@ -93,3 +93,43 @@ def test_a_visitor_plays_a_campaign_quiz_on_a_phone(phone, live_server, running_
     assert "elder" in page.get_attribute("body", "class")
     assert not page.locator(".field.secondary").first.is_visible()  # one action per screen
     assert _fits_the_screen(page)
+
+
+def _start(page, live_server, campaign) -> None:
+    page.goto(f"{live_server}/c/{campaign.slug}")
+    page.check('input[name="track"][value="elderly"]')
+    page.click("form.start-form button[type=submit]")
+    page.wait_for_url(re.compile(r".*/p/[^/]+/1$"))
+
+
+def test_with_javascript_an_answer_is_one_request_answered_in_place(phone, live_server, running_campaign):
+    page = phone
+    _start(page, live_server, running_campaign)
+    sent = []
+    page.on("request", lambda request: sent.append((request.method, request.url)) if "/p/" in request.url else None)
+    page.locator("form.answer-form label.option").first.click()
+    page.click("form.answer-form button[type=submit]")
+    page.wait_for_selector(".verdict")
+    assert [method for method, _url in sent] == ["POST"]  # no redirect, no page load
+    assert page.url.endswith("/1") and page.locator(".explanation").inner_text().strip()
+    assert page.evaluate("document.querySelector('.progress-line progress').value") == 1
+    assert _fits_the_screen(page)
+    page.reload()  # the page shows the same answered state
+    assert page.locator(".verdict").count() == 1 and page.locator("form.answer-form").count() == 0
+
+
+def test_without_javascript_a_whole_quiz_still_plays(browser, live_server, running_campaign):
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    _start(page, live_server, running_campaign)
+    for position in range(1, 11):
+        page.wait_for_url(re.compile(rf".*/p/[^/]+/{position}$"))
+        page.locator("form.answer-form label.option").first.click()
+        page.click("form.answer-form button[type=submit]")
+        page.wait_for_selector(".verdict")
+        assert page.locator(".explanation").inner_text().strip()
+        page.click("a.btn-primary")
+    page.wait_for_url(re.compile(r".*/result$"))
+    assert page.inner_text(".big-score").strip()
+    context.close()

@@ -282,6 +282,8 @@ def test_public_pages_stay_light_for_slow_phones(app, client, campaign):
         assert len(response.data) + static < 200 * 1024, path
         html = response.get_data(as_text=True)
         assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html  # no CDN
+    campaign_page = client.get(f"/c/{campaign.slug}").data
+    assert len(campaign_page) + static < 60 * 1024  # the link shared in every group: under 60 KB before images
 
 
 def test_each_track_names_the_modules_its_people_meet(client, campaign):
@@ -292,3 +294,21 @@ def test_each_track_names_the_modules_its_people_meet(client, campaign):
     student = next(b for b in blocks if 'value="student"' in b)
     assert "先读一读：" in elderly and 'href="/m/elderly-scam"' in elderly
     assert 'href="/m/elderly-scam"' not in student
+
+
+def test_the_page_script_answers_in_one_request_and_gets_the_answered_state(client, campaign):
+    play = start_play(client, campaign)
+    csrf, question_id, _html = question_form(client, play, 1)
+    fetched = client.post(f"/p/{play}/1", data={"csrf_token": csrf, "question": question_id, "choice": ["0"]},
+                          headers={"X-Requested-With": "fetch"})
+    html = fetched.get_data(as_text=True)
+    assert fetched.status_code == 200 and "<html" not in html  # the fragment alone, no redirect
+    assert 'class="verdict' in html and 'class="explanation"' in html and f'href="/p/{play}/2"' in html
+    assert len(answer_rows(play)) == 1
+    # the page shows the same answered state after a reload
+    page = client.get(f"/p/{play}/1").get_data(as_text=True)
+    assert html.split('class="verdict', 1)[1][:60] in page
+    again = client.post(f"/p/{play}/1", data={"csrf_token": csrf, "question": question_id, "choice": ["1"]},
+                        headers={"X-Requested-With": "fetch"})
+    assert again.status_code == 409 and again.get_json() == {"error": "already_answered"}
+    assert len(answer_rows(play)) == 1

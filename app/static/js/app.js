@@ -85,6 +85,37 @@
     });
   }
 
+  // Public play: an answer costs one request. The server returns the answered state (the verdict,
+  // every option marked and why, the way on) and it takes the form's place; if anything goes wrong
+  // the form is posted as it is without JavaScript, and the page says why.
+  var showAnswer = function (answerForm, html) {
+    var section = answerForm.closest(".play-question");
+    var note = section.querySelector(".choose-every");
+    if (note) { note.remove(); }
+    var holder = document.createElement("div");
+    holder.innerHTML = html;  // rendered (and escaped) by the server's template
+    answerForm.replaceWith.apply(answerForm, Array.prototype.slice.call(holder.childNodes));
+    var bar = document.querySelector(".progress-line progress");
+    if (bar) { bar.value = Number(section.getAttribute("data-position")); }
+    var verdict = section.querySelector(".verdict");
+    if (verdict) { verdict.setAttribute("tabindex", "-1"); verdict.focus(); }
+  };
+  document.querySelectorAll("form.answer-form").forEach(function (answerForm) {
+    answerForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (answerForm.dataset.sending) { return; }
+      answerForm.dataset.sending = "1";
+      fetch(answerForm.action, {method: "POST", body: new FormData(answerForm), credentials: "same-origin",
+                                headers: {"X-Requested-With": "fetch"}})
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.text();
+        })
+        .then(function (html) { showAnswer(answerForm, html); })
+        .catch(function () { answerForm.submit(); });
+    });
+  });
+
   // Buttons marked data-once submit their form a single time (double clicks, impatient taps).
   document.addEventListener("submit", function (event) {
     var button = event.target.querySelector("[data-once]");
