@@ -1,6 +1,8 @@
 -- wrk script: whole public plays, one connection per thread, each connection a player who
--- opens the campaign, starts a play, reads, answers and reads the feedback for every question,
--- then opens the results page. Counts completed plays and any unexpected status.
+-- opens the campaign, starts a play, then for every question reads it and answers it the way the
+-- page's script does (one request, the answered state comes back in place), then opens the results
+-- page: 22 requests a play. The session cookie a response sets replaces the one sent, as a browser
+-- does. Counts completed plays and any unexpected status.
 local threads = {}
 local counter = 0
 
@@ -42,10 +44,8 @@ function request()
     return wrk.format("GET", play .. "/" .. position, {["Cookie"] = cookie()})
   elseif step == "answer" then
     return wrk.format("POST", play .. "/" .. position, {["Cookie"] = cookie(),
-      ["Content-Type"] = "application/x-www-form-urlencoded"},
+      ["Content-Type"] = "application/x-www-form-urlencoded", ["X-Requested-With"] = "fetch"},
       "csrf_token=" .. csrf .. "&question=" .. question .. "&choice=0")
-  elseif step == "feedback" then
-    return wrk.format("GET", play .. "/" .. position, {["Cookie"] = cookie()})
   else
     return wrk.format("GET", play .. "/result", {["Cookie"] = cookie()})
   end
@@ -56,7 +56,14 @@ local function fail()
   step = "campaign"
 end
 
+local function keep_session(headers)
+  local set = headers["Set-Cookie"] or ""
+  local value = set:match("session=([^;]+)")
+  if value then session = value end
+end
+
 function response(status, headers, body)
+  keep_session(headers)
   if step == "campaign" then
     local set = headers["Set-Cookie"] or ""
     session = set:match("session=([^;]+)")
@@ -73,10 +80,7 @@ function response(status, headers, body)
     if status ~= 200 or not question then return fail() end
     step = "answer"
   elseif step == "answer" then
-    if status ~= 303 then return fail() end
-    step = "feedback"
-  elseif step == "feedback" then
-    if status ~= 200 then return fail() end
+    if status ~= 200 or not body:find('class="verdict', 1, true) then return fail() end
     if position < questions then position, step = position + 1, "question" else step = "result" end
   else
     if status ~= 200 then return fail() end
