@@ -18,6 +18,7 @@ function init(args)
   for line in io.lines(os.getenv("REQUESTS")) do
     if i % nthreads == id then
       local path, cookie, body = line:match("([^\t]*)\t([^\t]*)\t(.*)")
+      path = (os.getenv("PREFIX") or "") .. path
       table.insert(items, wrk.format("POST", path, {
         ["Cookie"] = cookie, ["Content-Type"] = "application/x-www-form-urlencoded",
         ["X-Requested-With"] = "fetch"}, body))
@@ -45,5 +46,5 @@ function done(summary, latency, requests)
     wraps = wraps + t:get("wrapped")
     bads = bads + t:get("bad")
   end
-  io.write(string.format("RESULT answers_not_303=%d wrapped=%d\n", bads, wraps))
+  io.write(string.format("RESULT answers_not_200=%d wrapped=%d\n", bads, wraps))
 end
