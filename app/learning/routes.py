@@ -26,9 +26,9 @@ def numbered_blanks(text: str, blanks: int = 0) -> Markup:
     """A fill question's stem with each blank (____) numbered when there are several, escaped."""
     if blanks < 2:
         return escape(text)
-    counter = iter(range(1, blanks + 100))
     parts = BLANK_RE.split(str(escape(text)))
-    return Markup(parts[0] + "".join(f'<span class="blank-mark">({next(counter)})____</span>{part}' for part in parts[1:]))
+    return Markup(parts[0] + "".join(f'<span class="blank-mark">({number})____</span>{part}'
+                                     for number, part in enumerate(parts[1:], 1)))
 
 EXAM_MESSAGES = {
     "lessons_not_done": lambda: _("Finish every lesson before you start the exam."),

@@ -28,7 +28,7 @@ def test_each_course_meets_the_minimums(slug):
     kinds = [lesson.kind for lesson in course.lessons]
     assert kinds.count("lesson") >= 4 and kinds.count("case") >= 2
     bank = BUNDLE.quizzes[course.exam]
-    assert len(bank.questions) >= 30 and {q.kind for q in bank.questions} == {"single", "multiple", "truefalse"}
+    assert len(bank.questions) >= 30 and {"single", "multiple", "truefalse"} <= {q.kind for q in bank.questions}
     required = [BUNDLE.scenarios[sid] for sid, _score, _line in course.scenarios]
     assert required, f"{slug} requires no role-play"
     assert any(len(s.data["nodes"]) >= 15 and len(s.data["endings"]) >= 5 for s in required)
