@@ -5,14 +5,14 @@ BIN    := $(VENV)/bin
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := wsgi
 
-.PHONY: run test setup install translations fonts browser-deps lint clean bench-data bench
+.PHONY: run test setup install translations fonts browser-deps stack-deps lint clean bench-data bench stack stack-stop
 
 run: setup
 	@$(BIN)/flask demo seed
 	@echo "Serving Xiaobao Academy on http://127.0.0.1:5000 (Ctrl+C to stop)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: setup browser-deps
+test: setup browser-deps stack-deps
 	$(BIN)/flask content check
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
@@ -50,6 +50,13 @@ browser-deps:
 	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium fonts-noto-cjk) \
 	  || echo "could not install chromium: browser tests will be skipped"; }
 
+# the stack tests (tests/stack) run two app instances behind nginx on PostgreSQL and Redis
+stack-deps:
+	@{ command -v nginx && command -v redis-server && ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1 || { \
+	  echo "installing Debian's postgresql, redis-server and nginx for the stack tests"; \
+	  ($(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q postgresql redis-server nginx) \
+	  || echo "could not install them: the stack tests will be skipped"; }
+
 lint: install
 	$(BIN)/ruff check .
 
@@ -68,3 +75,11 @@ bench: install translations
 clean:
 	rm -rf $(VENV) .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# Two app instances behind nginx on PostgreSQL and Redis, on this machine (deploy/stack.sh; README,
+# "Several app servers"). Needs apt's postgresql, redis-server and nginx.
+stack: setup
+	deploy/stack.sh start
+
+stack-stop:
+	deploy/stack.sh stop
