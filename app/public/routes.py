@@ -305,7 +305,7 @@ def submit(token: str, position: int):
         return _refused(play, "not_drawn")
     try:
         outcome = services.answer(play, position, int(shown), request.form.getlist("choice"), player_key=player_key())
-        services.finish_if_complete(play.id, min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"])
+        services.finish_if_complete(play, min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"])
         db.session.commit()
     except PlayError as error:
         if _from_script():
@@ -327,7 +327,7 @@ def _answered(play: services.PlayRef, position: int, outcome: services.Outcome):
     """The answered state of the question alone (verdict, the options marked, why, the way on): with
     JavaScript, answering costs this one request instead of a POST, a redirect and the page again."""
     drawn = play.question_at(position)
-    item = db.session.get(Question, drawn.question_id)
+    item = services.question_shown(drawn.question_id)
     answer = services.Answered(",".join(outcome.choice), outcome.correct, outcome.points)
     return render_template("public/_answer_review.html", play=play, position=position, question=item,
                            options=_option_texts(item, drawn.order), order=drawn.order, answer=answer,

@@ -127,6 +127,24 @@ _PLAY_FOR_ANSWER = select(_plays.c.id, _plays.c.token, _plays.c.player_key, _pla
 _INSERT_ANSWER = insert(PublicAnswer.__table__)
 
 
+_QUESTION_SHOWN = select(Question.__table__.c.kind, Question.__table__.c.options, Question.__table__.c.answer,
+                         Question.__table__.c.explanation).where(Question.__table__.c.id == bindparam("id"))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the answered state of a question shows of it, read without the ORM (the public hot path)."""
+
+    kind: str
+    options: list
+    answer: list
+    explanation: dict
+
+
+def question_shown(question_id: int) -> Shown:
+    return Shown(*db.session.connection().execute(_QUESTION_SHOWN, {"id": question_id}).one())
+
+
 def play_for_answer(token: str) -> PlayRef | None:
     if not token or len(token) > 64:
         return None
@@ -227,14 +245,19 @@ def finish(play: PublicPlay, answered: dict[int, PublicAnswer], *, min_seconds: 
     return play
 
 
-def finish_if_complete(play_id: int, *, min_seconds: float = 2.0) -> PublicPlay | None:
-    """After an answer: score the play when its last question has been answered (the caller commits)."""
-    count, answered_count = db.session.execute(
-        select(PublicPlay.question_count, select(func.count()).where(PublicAnswer.play_id == play_id).scalar_subquery())
-        .where(PublicPlay.id == play_id, PublicPlay.finished_at.is_(None))
-    ).first() or (None, None)
-    if count is None or answered_count < count:
+_ANSWERED = select(func.count()).select_from(PublicAnswer.__table__).where(
+    PublicAnswer.__table__.c.play_id == bindparam("play_id"))
+
+
+def finish_if_complete(play: PlayRef, *, min_seconds: float = 2.0) -> PublicPlay | None:
+    """After an answer: score the play when its last question has been answered (the caller commits).
+
+    On the public hot path: one Core count of the play's answers (the play's question count is known)."""
+    if play.finished_at is not None:
         return None
+    if db.session.connection().execute(_ANSWERED, {"play_id": play.id}).scalar() < play.question_count:
+        return None
+    play_id = play.id
     play = db.session.get(PublicPlay, play_id)
     finish(play, answers_of(play), min_seconds=min_seconds)
     return play
