@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.content.models import PublicModule, Question, QuizVersion
 from app.core.exceptions import CodedError
@@ -155,7 +155,10 @@ def play_for_answer(token: str) -> PlayRef | None:
 def play_by_token(token: str) -> PublicPlay | None:
     if not token or len(token) > 64:
         return None
-    return db.session.scalar(select(PublicPlay).where(PublicPlay.token == token))
+    # the campaign and track (or module) come with it: every page of a play names them
+    return db.session.scalar(select(PublicPlay).where(PublicPlay.token == token)
+                             .options(joinedload(PublicPlay.campaign), joinedload(PublicPlay.track),
+                                      joinedload(PublicPlay.module)))
 
 
 @dataclass(frozen=True)
