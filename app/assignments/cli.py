@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from app.assignments.services import sync_all
+from app.core.locks import one_at_a_time
 from app.core.time import business_today
 from app.extensions import db
 
@@ -17,6 +18,7 @@ requirements_cli = AppGroup("requirements", help="Mandatory-training requirement
 @requirements_cli.command("sync")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Pretend it is this day (YYYY-MM-DD); default: today.")
+@one_at_a_time("requirements sync")
 def sync(today):
     """Bring every active assignment's requirements up to date."""
     day: date = today.date() if today else business_today()

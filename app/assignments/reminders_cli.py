@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.assignments.reminders import Mailer, send_reminders
+from app.core.locks import one_at_a_time
 from app.core.time import business_today
 from app.core.urls import public_base
 from app.extensions import db
@@ -17,6 +18,7 @@ reminders_cli = AppGroup("reminders", help="Reminder emails.")
 @reminders_cli.command("send")
 @click.option("--days", default=7, show_default=True, help="Remind about requirements due within this many days.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Pretend it is this day.")
+@one_at_a_time("reminders send")
 def send(days: int, today):
     """Email employees with requirements due soon or overdue, and their HR users a digest."""
     if not current_app.config.get("SMTP_HOST"):

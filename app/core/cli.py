@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from app.config import PROJECT_ROOT
+from app.core.locks import one_at_a_time
 from app.core.multilingual import to_traditional
 from app.core.uploads import sweep_all
 
@@ -19,6 +20,7 @@ uploads_cli = AppGroup("uploads", help="Uploaded files waiting between preview a
 
 
 @uploads_cli.command("sweep")
+@one_at_a_time("uploads sweep")
 def sweep():
     """Delete uploads that were previewed but not applied within a day (run daily from cron)."""
     removed = sweep_all(Path(current_app.instance_path) / "uploads")

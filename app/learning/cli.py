@@ -6,6 +6,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from app.core.locks import one_at_a_time
 from app.extensions import db
 from app.learning import exams as services
 
@@ -13,6 +14,7 @@ exams_cli = AppGroup("exams", help="Exam attempts.")
 
 
 @exams_cli.command("close-overdue")
+@one_at_a_time("exams close-overdue")
 def close_overdue():
     """Grade every open attempt whose time has run out on the answers saved before its deadline."""
     grace = current_app.config["EXAM_GRACE_SECONDS"]

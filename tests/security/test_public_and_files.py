@@ -196,6 +196,8 @@ def test_unapplied_uploads_are_swept_after_a_day(app, runner, tmp_path):
     result = runner.invoke(args=["uploads", "sweep"])
     assert result.exit_code == 0 and "1 unapplied upload" in result.output
     assert store.load(fresh, 1) is None
+    again = runner.invoke(args=["uploads", "sweep"])  # cron's next run, or a second server's
+    assert again.exit_code == 0 and "0 unapplied upload" in again.output
 
 
 
