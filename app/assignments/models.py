@@ -147,6 +147,23 @@ class RequirementDay(db.Model):
     completed: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AssignmentTotal(db.Model):
+    """Each assignment's active requirements per due date: how many, how many completed, how many not.
+
+    Kept by database triggers on ``requirements`` (migration 20261205_f3c91d7a4e28) like RequirementTotal,
+    so that the assignments page reads a few rows per assignment instead of every requirement. Overdue
+    (rules.status) is ``incomplete`` over the rows due before today.
+    """
+
+    __tablename__ = "assignment_totals"
+
+    assignment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    due_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    required: Mapped[int] = mapped_column(Integer, default=0)
+    completed: Mapped[int] = mapped_column(Integer, default=0)  # completed_at set
+    incomplete: Mapped[int] = mapped_column(Integer, default=0)  # completed_on not set
+
+
 def done_on_time(columns=None):
     """SQL: completed no later than the due date (rules.status's completed_on_time), by business day."""
     r = columns if columns is not None else Requirement.__table__.c
