@@ -6,7 +6,8 @@ Everything goes through the real app (Flask test client, signed in through the l
 generator's head-office HR user), so a page's time is server time: routing, queries, rendering.
 Each measure runs --runs times (after one warm-up) interleaved with the baseline
 `SELECT count(*) FROM requirements`, so that both see the same machine state; the table gives the
-median, min and max, and the ratio of the medians. Each export runs in a fresh subprocess that
+median, min and max, and the ratio of the medians. The overdue list and the assignments page are also
+compared with their own raw query (bench/raw_queries.py), timed in the same runs. Each export runs in a fresh subprocess that
 streams the response to /dev/null; its peak RSS is that process's ru_maxrss (os.wait4).
 """
 
@@ -29,6 +30,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import raw_queries  # noqa: E402
 from generate import BENCH_PASSWORD, HR_USERNAME  # noqa: E402
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -38,6 +40,8 @@ PAGE_TARGETS_MS = {"overview": 250, "branch": 250, "transcript": 30}
 EXPORT_TARGETS_S = {("assessment", "csv"): 10, ("assessment", "xlsx"): 10, ("requirements", "csv"): 20,
                     ("requirements", "xlsx"): 90}
 RSS_TARGET_MB = 300
+# issue #13: these pages within 2× of their own raw query (bench/raw_queries.py) and under 60 ms
+RAW_RATIO_TARGET, RAW_PAGE_TARGET_MS = 2, 60
 
 
 def make_app(url: str):
@@ -157,6 +161,7 @@ def main(argv=None) -> None:
     from app.api.services import create_token
     from app.assignments.models import Requirement
     from app.auth.models import User
+    from app.core.time import business_today
     from app.extensions import db
     from app.org.models import OrgUnit
 
@@ -179,6 +184,8 @@ def main(argv=None) -> None:
         _record, api_token = create_token(hr, "bench")
         db.session.commit()
         branch_code, sub_code = branch.code, sub.code
+        raw = {"overdue": {"scope_path": head.path, "period": period, "today": business_today()},
+               "assignments": {"today": business_today()}}
         db.session.remove()
 
     client = app.test_client()
@@ -206,13 +213,19 @@ def main(argv=None) -> None:
     for url, kwargs in pages.values():  # warm-up (and a check that every page answers 200)
         timed_get(client, url, **kwargs)
     baseline_once(app)
+    for name, kwargs in raw.items():
+        raw_queries.timed(app, name, **kwargs)
     samples = {name: [] for name in pages}
     baseline = []
+    raw_samples = {name: [] for name in raw}
     for run in range(args.runs):
         baseline.append(baseline_once(app))
+        for name, kwargs in raw.items():
+            raw_samples[name].append(raw_queries.timed(app, name, **kwargs))
         for name, (url, kwargs) in pages.items():
             samples[name].append(timed_get(client, url, **kwargs))
         print(f"  run {run + 1}/{args.runs}: baseline {baseline[-1] * 1000:.1f} ms, "
+              + "".join(f"raw {n} {s[-1] * 1000:.1f} ms, " for n, s in raw_samples.items())
               + ", ".join(f"{n} {s[-1] * 1000:.0f} ms" for n, s in samples.items()), flush=True)
 
     exports = {}
@@ -235,6 +248,7 @@ def main(argv=None) -> None:
         "export_runs": args.export_runs,
         "baseline": stats(baseline),
         "pages": {name: stats(s) for name, s in samples.items()},
+        "raw": {name: stats(s) for name, s in raw_samples.items()},
         "exports": {f"{k}.{f}": {"time": stats([r["seconds"] for r in v["results"]]),
                                  "rss_mb": max(r["maxrss_kb"] for r in v["results"]) / 1024,
                                  "rss_before_mb": max(r["rss_before_kb"] for r in v["results"]) / 1024,
@@ -274,6 +288,7 @@ def render(f: dict, labels: dict) -> str:
         lines.append(f"| {labels[key]} | {s['median'] * 1000:.1f} ms | {s['min'] * 1000:.1f} ms | "
                      f"{s['max'] * 1000:.1f} ms | {b * 1000:.1f} ms | {s['median'] / b:.1f}× | "
                      f"{f'< {target} ms' if target else '—'} | {met} |")
+    lines += raw_table(f, labels)
     if f["exports"]:
         lines += [
             "",
@@ -293,6 +308,25 @@ def render(f: dict, labels: dict) -> str:
                 f"{e['rss_mb']:.0f} MB | {e['rss_before_mb']:.0f} MB | < {target} s, < {RSS_TARGET_MB} MB | "
                 f"{'yes' if ok else '**no**'} |")
     return "\n".join(lines) + "\n"
+
+
+def raw_table(f: dict, labels: dict) -> list[str]:
+    """The pages measured against their own raw query (figures from before it was measured have none)."""
+    if not f.get("raw"):
+        return []
+    lines = ["", "Each page against its own raw query (`bench/raw_queries.py`: the SQL the page needs, run "
+             "directly), timed in the same runs; target (issue #13): within "
+             f"{RAW_RATIO_TARGET}× of it and under {RAW_PAGE_TARGET_MS} ms.", "",
+             "| page | page median | raw query median | raw min | raw max | ratio | target | met |",
+             "|---|---:|---:|---:|---:|---:|---:|:-:|"]
+    for key, r in f["raw"].items():
+        page = f["pages"][key]["median"]
+        ratio = page / r["median"]
+        met = ratio <= RAW_RATIO_TARGET and page * 1000 < RAW_PAGE_TARGET_MS
+        lines.append(f"| {labels[key]} | {page * 1000:.1f} ms | {r['median'] * 1000:.1f} ms | "
+                     f"{r['min'] * 1000:.1f} ms | {r['max'] * 1000:.1f} ms | {ratio:.1f}× | "
+                     f"≤ {RAW_RATIO_TARGET}×, < {RAW_PAGE_TARGET_MS} ms | {'yes' if met else '**no**'} |")
+    return lines
 
 
 if __name__ == "__main__":

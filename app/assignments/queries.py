@@ -1,4 +1,4 @@
-"""Read-only figures for the assignments page (SQL aggregates over requirements)."""
+"""Read-only figures for the assignments page (SQL aggregates over the trigger-kept assignment totals)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
-from app.assignments.models import Assignment, Requirement, overdue
+from app.assignments.models import Assignment, AssignmentTotal
 from app.extensions import db
 from app.org.models import OrgUnit
 
@@ -32,21 +32,21 @@ def assignment_figures(scope: OrgUnit | None, today: date) -> list[AssignmentRow
     )
     if scope is not None:
         query = query.where(OrgUnit.path.like(scope.path + "%"))
-    return [AssignmentRow(a, required or 0, completed or 0, int(overdue or 0))
+    return [AssignmentRow(a, int(required or 0), int(completed or 0), int(overdue or 0))
             for a, required, completed, overdue in db.session.execute(query)]
 
 
 def _counts(today: date):
-    """A subquery: each assignment's active requirements, how many are completed and how many overdue."""
+    """A subquery: each assignment's active requirements, how many are completed and how many overdue
+    (not completed, of those due before today: rules.status), added up from the trigger-kept totals."""
+    t = AssignmentTotal
     return (
         select(
-            Requirement.assignment_id.label("assignment_id"),
-            func.count().label("required"),
-            func.count(Requirement.completed_at).label("completed"),
-            func.sum(case((overdue(today), 1), else_=0))
-            .label("overdue"),
+            t.assignment_id.label("assignment_id"),
+            func.sum(t.required).label("required"),
+            func.sum(t.completed).label("completed"),
+            func.sum(case((t.due_date < today, t.incomplete), else_=0)).label("overdue"),
         )
-        .where(Requirement.active.is_(True))
-        .group_by(Requirement.assignment_id)
+        .group_by(t.assignment_id)
         .subquery()
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from functools import lru_cache
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
@@ -28,6 +29,13 @@ def _date_filter(value, fmt: str = "medium") -> str:
         return ""
     if isinstance(value, datetime):
         return format_date(as_utc(value), fmt)
+    return _plain_date(value, fmt, str(get_locale()))
+
+
+@lru_cache(maxsize=4096)
+def _plain_date(value: date, fmt: str, locale: str) -> str:
+    """A calendar day depends on the language only: formatted once per day, format and language (a list of
+    500 rows shows a handful of due dates)."""
     return format_date(value, fmt)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import selectinload
@@ -12,7 +13,7 @@ from app.assignments import rules
 from app.assignments.models import Requirement, RequirementDay, RequirementTotal, done_on_time
 from app.assignments.models import overdue as overdue_rule
 from app.auth.models import User
-from app.content.models import Course
+from app.content.models import Course, CourseVersion
 from app.extensions import db
 from app.learning.models import Attempt, Completion, Enrollment
 from app.org.models import OrgUnit
@@ -68,10 +69,14 @@ def _sums(source, today: date):
     """required, completed, on time, overdue, score sum, score count over rows of ``source``
     (RequirementTotal or a subquery with the same columns and an ``overdue`` column)."""
     c = source if source is _T else source.c
-    overdue = (func.sum(case((_T.due_date < today, _T.required - _T.completed), else_=0)) if source is _T
-               else func.sum(c.overdue))
+    overdue = _overdue_total(today) if source is _T else func.sum(c.overdue)
     return (func.sum(c.required), func.sum(c.completed), func.sum(c.on_time), overdue,
             func.sum(c.score_sum), func.sum(c.score_count))
+
+
+def _overdue_total(today: date):
+    """The overdue requirements of RequirementTotal rows: those not completed, of rows due before today."""
+    return func.sum(case((_T.due_date < today, _T.required - _T.completed), else_=0))
 
 
 def _total_columns(source, today: date):
@@ -145,26 +150,65 @@ def by_employee(unit: OrgUnit, period: str, today: date) -> list[Figures]:
                   key=lambda f: (f.key.employee_no or "", f.label))
 
 
-@dataclass(frozen=True)
-class OverdueRow:
-    requirement: Requirement
-    user: User
-    unit: OrgUnit | None
-    course: Course
+class OverdueRow(NamedTuple):
+    """One line of the overdue list: who, in which unit, which course, due when."""
+
+    user_id: int
+    employee_no: str | None
+    name: str
+    unit_name: str | None
+    course_title: dict | None
+    due_date: date
 
 
-def overdue(unit: OrgUnit, period: str, today: date, limit: int = 500) -> list[OverdueRow]:
-    """Open requirements past their due date in the subtree, oldest due first."""
-    rows = db.session.execute(
-        select(Requirement, User, OrgUnit, Course)
+def overdue(unit: OrgUnit, period: str | list[str], today: date, limit: int = 500) -> list[OverdueRow]:
+    """Open requirements past their due date in the subtree, oldest due first (then by unit code and
+    employee number), at most ``limit``: only the rows of the first groups that hold them are read."""
+    groups, complete = _overdue_groups(unit, period, today, limit)
+    if not groups:
+        return []
+    query = _overdue_rows(unit, period, today, limit)
+    rows = db.session.execute(query if complete else query.where(
+        Requirement.org_path.in_(sorted({path for _, path in groups})),
+        Requirement.due_date <= max(due for due, _ in groups))).all()
+    if len(rows) < limit and not complete:  # the totals promised more rows than are there: read them all
+        rows = db.session.execute(query).all()
+    return [OverdueRow(*row) for row in rows]
+
+
+def _overdue_rows(unit: OrgUnit, period: str | list[str], today: date, limit: int):
+    """The list's query: only the columns the page shows (up to 500 rows)."""
+    return (
+        select(User.id, User.employee_no, User.name, OrgUnit.name, CourseVersion.title, Requirement.due_date)
+        .select_from(Requirement)
         .join(User, Requirement.user_id == User.id)
         .outerjoin(OrgUnit, Requirement.org_unit_id == OrgUnit.id)
         .join(Course, Requirement.course_id == Course.id)
+        .outerjoin(CourseVersion, Course.current_version_id == CourseVersion.id)
         .where(_in(unit, period), overdue_rule(today))
         .order_by(Requirement.due_date, OrgUnit.code, User.employee_no)
         .limit(limit)
-    ).all()
-    return [OverdueRow(*row) for row in rows]
+    )
+
+
+def _overdue_groups(unit: OrgUnit, period: str | list[str], today: date, limit: int) -> tuple[list, bool]:
+    """The (due date, org path) groups with overdue requirements in the list's order (due date, unit code),
+    from the totals, up to the first ones that hold ``limit`` rows; and whether that is all of them."""
+    count = _overdue_total(today)
+    rows = db.session.execute(
+        select(_T.due_date, _T.org_path, count)
+        .outerjoin(OrgUnit, OrgUnit.path == _T.org_path)
+        .where(_totals_in(unit, period), _T.due_date < today)
+        .group_by(_T.due_date, _T.org_path, OrgUnit.code).having(count > 0)
+        .order_by(_T.due_date, OrgUnit.code)
+    )
+    groups, total = [], 0
+    for due_date, path, overdue_count in rows:
+        groups.append((due_date, path))
+        total += overdue_count
+        if total >= limit:
+            return groups, False
+    return groups, True
 
 
 def people_in_scope(user_ids: list[int], scope: OrgUnit) -> list[int]:
