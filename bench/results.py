@@ -87,6 +87,9 @@ def main(argv=None) -> None:
     parser.add_argument("--banks", nargs="*",
                         default=sorted(str(p) for p in (HERE / "banks_results").glob("[0-9]*.md")),
                         help="question-bank import results written by bench/banks.py --markdown (issue #12)")
+    parser.add_argument("--hr", nargs="*",
+                        default=sorted(str(p) for p in (HERE / "hr_results").glob("*.md") if p.name != "RESULTS-intro.md"),
+                        help="the HR pages before and after issue #13's changes, written by run.py --markdown")
     parser.add_argument("--file-sections-only", action="store_true",
                         help="keep RESULTS.md up to the roster section and write again the sections made from the "
                              "files in bench/ (roster, redesign, question banks): no JSON of run.py needed")
@@ -157,6 +160,10 @@ def file_sections(args) -> list[str]:
         lines += ["# The layering redesign (issue #11): before and after", "",
                   (HERE / "redesign_results" / "RESULTS-intro.md").read_text(encoding="utf-8").rstrip(), ""]
         lines += [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in args.redesign]
+    if args.hr:
+        lines += ["# HR pages at bank scale (issue #13)", "",
+                  (HERE / "hr_results" / "RESULTS-intro.md").read_text(encoding="utf-8").rstrip(), ""]
+        lines += [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in args.hr]
     return lines + banks_section(args.banks)
 
 
