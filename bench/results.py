@@ -91,8 +91,9 @@ def main(argv=None) -> None:
                         default=sorted(str(p) for p in (HERE / "hr_results").glob("*.md") if p.name != "RESULTS-intro.md"),
                         help="the HR pages before and after issue #13's changes, written by run.py --markdown")
     parser.add_argument("--file-sections-only", action="store_true",
-                        help="keep RESULTS.md up to the roster section and write again the sections made from the "
-                             "files in bench/ (roster, redesign, question banks): no JSON of run.py needed")
+                        help="keep RESULTS.md up to the public-play section and write again the sections made from "
+                             "the files in bench/ (public play, roster, redesign, HR pages, question banks): no JSON of "
+                             "run.py needed")
     args = parser.parse_args(argv)
     if args.file_sections_only:
         rewrite_file_sections(args)
@@ -136,25 +137,26 @@ def main(argv=None) -> None:
     notes = Path(args.notes)
     if notes.exists():
         lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
-    if args.public:
-        intro = HERE / "public" / "RESULTS-intro.md"
-        lines += ["# Public quiz play under load (issue #5)", ""]
-        if intro.exists():
-            lines += [intro.read_text(encoding="utf-8").rstrip(), ""]
-        lines += [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in args.public]
     lines += file_sections(args)
     Path(args.out).write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.out}")
 
 
-ROSTER_HEADING = "# Staff roster import at scale (issue #10)"
+PUBLIC_HEADING = "# Public quiz play under load (issue #5)"
 
 
 def file_sections(args) -> list[str]:
     """The sections made from the Markdown files the other bench scripts wrote into bench/."""
     lines = []
+    if args.public:
+        intro = HERE / "public" / "RESULTS-intro.md"
+        lines += [PUBLIC_HEADING, ""]
+        if intro.exists():
+            lines += [intro.read_text(encoding="utf-8").rstrip(), ""]
+        lines += [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in args.public]
     if args.roster:
-        lines += [ROSTER_HEADING, "", (HERE / "roster_results" / "RESULTS-intro.md").read_text(encoding="utf-8").rstrip(), ""]
+        lines += ["# Staff roster import at scale (issue #10)", "",
+                  (HERE / "roster_results" / "RESULTS-intro.md").read_text(encoding="utf-8").rstrip(), ""]
         lines += [Path(p).read_text(encoding="utf-8").rstrip() + "\n" for p in args.roster]
     if args.redesign:
         lines += ["# The layering redesign (issue #11): before and after", "",
@@ -169,7 +171,7 @@ def file_sections(args) -> list[str]:
 
 def rewrite_file_sections(args) -> None:
     out = Path(args.out)
-    kept = out.read_text(encoding="utf-8").split(ROSTER_HEADING, 1)[0].rstrip("\n").split("\n")
+    kept = out.read_text(encoding="utf-8").split(PUBLIC_HEADING, 1)[0].rstrip("\n").split("\n")
     out.write_text("\n".join(kept + [""] + file_sections(args)), encoding="utf-8")
     print(f"wrote {out}")
 
