@@ -32,7 +32,7 @@ def check(slug: str, settings: Settings, result: Plan) -> Checked:
         refused, whole = _attribute(issues, lines, result)
         if not refused:
             return Checked(text, spec if not whole else None, problems + whole)
-        problems += [problem for problem in refused.values()]
+        problems += refused.values()
         drop_rows(result, set(refused))
     return Checked(text, None, problems + [Problem(Where(), "checker", (("message", "the bank could not be checked"),))])
 

@@ -19,6 +19,7 @@ from app.banks import aiken, gift, moodle, sheet
 from app.banks.model import BankQuestion, Problem, normalise
 from app.banks.yamlbank import Entry
 from app.core.exceptions import CodedError
+from app.core.uploads import ZipLimits
 
 FORMATS = ("xlsx", "csv", "moodle", "gift", "aiken")
 BY_EXTENSION = {".xlsx": "xlsx", ".xls": "xlsx", ".et": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".tsv": "csv",
@@ -53,7 +54,7 @@ def read(filename: str, content: bytes, wanted: str | None = None, limits=None) 
         raise ImportRefused("too_large", limit=MAX_UPLOAD_MB)
     if fmt in ("xlsx", "csv"):
         name = filename if PurePath(filename).suffix else f"{filename}.{fmt}"
-        questions, problems = sheet.read_bank(name, content, limits) if limits else sheet.read_bank(name, content)
+        questions, problems = sheet.read_bank(name, content, limits or ZipLimits())
     else:
         questions, problems = {"moodle": moodle, "gift": gift, "aiken": aiken}[fmt].read(content)
     return Parsed(questions, problems, fmt)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from app.banks.model import Problem, Where
+from app.core.messages import sheet_problem
 
 # reason code → the sentence, given the problem's values (its params as a dict)
 REASONS = {
@@ -88,15 +89,9 @@ def refusal(code: str, params: dict | None = None) -> str:
         "unknown_format": lambda: _("“%(name)s” is not a format this import reads: use .xlsx/.xls/.csv (题库), .xml "
                                     "(Moodle XML), .gift (GIFT) or .txt (Aiken)", name=params.get("name", "")),
         "too_large": lambda: _("The file is larger than %(limit)s MB; split it.", limit=params.get("limit", 20)),
-        "unsupported_type": lambda: _("Only Excel workbooks (.xlsx, .xls, WPS files saved as .xlsx) and CSV files "
-                                      "can be read as a 题库 spreadsheet."),
-        "encoding": lambda: _("This text file is neither UTF-8, UTF-16 (Excel's Unicode text) nor GBK/GB18030."),
-        "unreadable": lambda: _("This file cannot be read as an Excel workbook; it may be damaged or not really an "
-                                "Excel file. Open it in Excel or WPS and save it again."),
-        "too_many_rows": lambda: _("The file has more than 200,000 rows. Split it into smaller files."),
         "bad_slug": lambda: _("A bank's name is lower-case letters, digits and '-' (public pools start with "
                               "public/), e.g. branch-quiz-2027."),
         "out_of_sync": lambda: _("The bank's file has changed since it was last loaded: run flask content sync "
                                  "first, then import."),
         "nothing_to_import": lambda: _("Nothing in the file can be imported."),
-    }.get(code, lambda: code)()
+    }.get(code, lambda: sheet_problem(code))()

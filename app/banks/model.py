@@ -16,9 +16,9 @@ Answers, by kind:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from app.content.questions import BLANK_RE  # what a blank is: the bank files' own rule
 from app.core.text import normalised
 
 KINDS = ("single", "multiple", "truefalse", "fill")
@@ -26,7 +26,6 @@ CHOICE_KINDS = ("single", "multiple")
 MAX_OPTIONS = 8  # 选项A…选项H
 LETTERS = "ABCDEFGH"
 BLANK = "____"
-BLANK_RE = re.compile(r"_{3,}")
 
 
 @dataclass(frozen=True)

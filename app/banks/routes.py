@@ -9,10 +9,9 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.auth.decorators import role_required
-from app.auth.models import Role, User
+from app.auth.models import Role
 from app.banks import importer, messages, services, sheet
 from app.banks.forms import NEW_BANK, BankApplyForm, BankDownloadForm, BankUploadForm
 from app.banks.model import Problem, Where
@@ -49,8 +48,9 @@ def _limits() -> ZipLimits:
 @bp.get("")
 @role_required(Role.CONTENT_ADMIN)
 def index():
-    banks = [quiz for quiz in services.bank_list() if services.importable(quiz)]
-    return render_template("banks/index.html", banks=banks, form=BankDownloadForm())
+    banks = [quiz for quiz in services.bank_list() if services.importable(quiz) and quiz.current_version]
+    counts = services.question_counts([quiz.current_version_id for quiz in banks])
+    return render_template("banks/index.html", banks=banks, counts=counts)
 
 
 @bp.get("/template.xlsx")
@@ -194,12 +194,10 @@ def _apply(token: str, note: dict, content: bytes, filename: str) -> QuizVersion
 @role_required(Role.CONTENT_ADMIN)
 def bank(slug: str):
     quiz = db.first_or_404(select(Quiz).where(Quiz.slug == slug))
-    versions = list(db.session.scalars(select(QuizVersion).where(QuizVersion.quiz_id == quiz.id)
-                                       .options(selectinload(QuizVersion.questions)).order_by(QuizVersion.number.desc())))
-    uploaders = {u.id: u for u in db.session.scalars(
-        select(User).where(User.id.in_({v.uploaded_by_id for v in versions if v.uploaded_by_id})))}
+    versions, uploaders = services.versions_of(quiz)
     return render_template("banks/bank.html", quiz=quiz, versions=versions, uploaders=uploaders,
-                           form=BankDownloadForm(), formats=services.EXPORTS)
+                           counts=services.question_counts([v.id for v in versions]), form=BankDownloadForm(),
+                           formats=services.EXPORTS)
 
 
 @bp.post("/download")
@@ -219,7 +217,6 @@ def download():
 
 
 def _download(version: QuizVersion, what: str) -> tuple[bytes, str, str]:
-    base = f"{version.quiz.slug.replace('/', '-')}-v{version.number}"
     if what in ("yaml", "original"):
         if version.origin != "upload" or not version.source_file:
             abort(404)
@@ -230,6 +227,6 @@ def _download(version: QuizVersion, what: str) -> tuple[bytes, str, str]:
             return path.read_bytes(), f"{version.quiz.slug.rsplit('/', 1)[-1]}.yaml", "text/yaml; charset=utf-8"
         return path.read_bytes(), version.source_name or path.name, "application/octet-stream"
     content, name, mimetype, _skipped = services.export(version, what)
-    return content, name or base, mimetype
+    return content, name, mimetype
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from app.auth.models import User
 from app.banks import aiken, gift, moodle, sheet
 from app.banks.checking import Checked, check
 from app.banks.importer import Parsed, Plan, plan
@@ -42,6 +43,22 @@ def importable(quiz: Quiz) -> bool:
 
 def bank_list() -> list[Quiz]:
     return list(db.session.scalars(select(Quiz).options(selectinload(Quiz.current_version)).order_by(Quiz.slug)))
+
+
+def question_counts(version_ids: list[int]) -> dict[int, int]:
+    """How many questions each of these versions holds, in one query."""
+    rows = db.session.execute(select(Question.quiz_version_id, func.count()).where(
+        Question.quiz_version_id.in_(version_ids)).group_by(Question.quiz_version_id))
+    return dict(rows.all())
+
+
+def versions_of(quiz: Quiz) -> tuple[list[QuizVersion], dict[int, User]]:
+    """Every version of a bank, newest first, and the users who uploaded some of them (by id)."""
+    versions = list(db.session.scalars(select(QuizVersion).where(QuizVersion.quiz_id == quiz.id)
+                                       .order_by(QuizVersion.number.desc())))
+    uploaders = {user.id: user for user in db.session.scalars(
+        select(User).where(User.id.in_({v.uploaded_by_id for v in versions if v.uploaded_by_id})))}
+    return versions, uploaders
 
 
 def check_slug(slug: str) -> str:

@@ -55,16 +55,9 @@ def from_spec(spec: QuizSpec) -> list[Entry]:
 def to_question(q: QuestionSpec) -> BankQuestion:
     return BankQuestion(
         kind=q.kind, stem=q.stem.get("zh_Hans", ""), options=[texts.get("zh_Hans", "") for _key, texts in q.options],
-        answer=_neutral_answer(q.kind, q.answer, [key for key, _texts in q.options]),
+        answer=[list(accepted) for accepted in q.answer] if q.kind == "fill" else list(q.answer),
         explanation=q.explanation.get("zh_Hans", ""), tags=list(q.tags), key=q.key,
     )
-
-
-def _neutral_answer(kind: str, answer: list, keys: list[str]) -> list:
-    """Option keys are letters in order in every bank file (the checker insists), so they stay as they are."""
-    if kind == "fill":
-        return [list(accepted) for accepted in answer]
-    return list(answer)
 
 
 def _kept(q: QuestionSpec) -> dict:

@@ -7,6 +7,18 @@ from flask_babel import gettext as _
 from app.core.uploads import UploadRefused
 
 
+def sheet_problem(code: str) -> str:
+    """Why a file cannot be read as a table at all (``core.sheets.SheetError`` codes), for every importer."""
+    return {
+        "unsupported_type": lambda: _("Only Excel workbooks (.xlsx, .xls, WPS files saved as .xlsx) and CSV or "
+                                      "tab-separated text files can be imported."),
+        "encoding": lambda: _("This text file is neither UTF-8, UTF-16 (Excel's Unicode text) nor GBK/GB18030."),
+        "unreadable": lambda: _("This file cannot be read as an Excel workbook; it may be damaged or not really "
+                                "an Excel file. Open it in Excel or WPS and save it again."),
+        "too_many_rows": lambda: _("The file has more than 200,000 rows. Split it into smaller files."),
+    }.get(code, lambda: code)()
+
+
 def refusal_message(error: UploadRefused) -> str:
     """The sentence shown for a file refused before parsing (in the reader's language)."""
     return {

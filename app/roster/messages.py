@@ -6,21 +6,16 @@ from collections.abc import Callable
 
 from flask_babel import gettext as _
 
+from app.core.messages import sheet_problem
 from app.roster.files import ACTIVE_WORDS, LEFT_WORDS, RowError
 
 
 def file_problem(code: str) -> str:
     """Why a whole file cannot be read."""
-    return {
-        "unsupported_type": lambda: _("Only Excel workbooks (.xlsx, .xls, WPS files saved as .xlsx) and CSV or "
-                                      "tab-separated text files can be imported."),
-        "encoding": lambda: _("This text file is neither UTF-8, UTF-16 (Excel's Unicode text) nor GBK/GB18030."),
-        "unreadable": lambda: _("This file cannot be read as an Excel workbook; it may be damaged or not really "
-                                "an Excel file. Open it in Excel or WPS and save it again."),
-        "no_header": lambda: _("No header row with 工号 and 姓名 (employee number and name) was found in the first "
-                               "ten rows of any sheet."),
-        "too_many_rows": lambda: _("The file has more than 200,000 rows. Split it into smaller files."),
-    }.get(code, lambda: code)()
+    if code == "no_header":
+        return _("No header row with 工号 and 姓名 (employee number and name) was found in the first ten rows of any "
+                 "sheet.")
+    return sheet_problem(code)
 
 
 # reason code → its sentence, given the error's parameters (translated when asked, in the reader's language)

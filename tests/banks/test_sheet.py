@@ -7,8 +7,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import re
-import zipfile
 
 import pytest
 from hypothesis import given, settings
@@ -27,6 +25,7 @@ from app.banks.sheet import (
     write_bank,
 )
 from app.core.sheets import SheetError, read_tables
+from tests.workbooks import with_cached_formula
 
 OPTIONS = ["银行卡", "理财产品", "存款保险", "ETF基金"]
 MESSY_HEADER = ["序号", "题型", "题干（必填）", "选项A\n(勿删)", "选项B\n(勿删)", "选项 C", "D选项", "选项E", "正确答案",
@@ -153,23 +152,9 @@ def _where(number: int, column: str | None) -> Where:
     return Where("题库导出", number, TITLE[column], LETTER[column])
 
 
-def _with_cached_formula(content: bytes, cell: str, formula: str, cached: str) -> bytes:
-    """The workbook with ``cell`` turned into a formula that carries a cached value, as Excel saves it."""
-    source = zipfile.ZipFile(io.BytesIO(content))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rf'<c r="{cell}"[^>]*>.*?</c>'.encode(),
-                              f'<c r="{cell}" t="str"><f>{formula}</f><v>{cached}</v></c>'.encode(), data)
-            target.writestr(item, data)
-    return out.getvalue()
-
-
 def test_a_formula_with_a_cached_value_is_refused_too():
     content = workbook({"Sheet1": [["题型", "题干", "选项A", "选项B", "答案"], ["单选题", "问", "甲", "乙", "A"]]})
-    questions, problems = read_bank("b.xlsx", _with_cached_formula(content, "E2", 'UPPER("a")', "A"))
+    questions, problems = read_bank("b.xlsx", with_cached_formula(content, "E2", 'UPPER("a")', "A"))
     assert questions == [] and problems == [Problem(Where("Sheet1", 2, "答案", "E"), "formula")]
 
 

@@ -17,6 +17,7 @@ from app.auth.models import Role, User
 from app.extensions import db
 from app.roster import files as roster
 from tests.conftest import csrf_token, login
+from tests.workbooks import with_cached_formula
 
 HEADER = ["工号", "姓名", "机构代码", "岗位", "入职日期", "状态"]
 
@@ -105,24 +106,10 @@ def test_text_is_normalised():
     assert second.name == "Li  Lei"  # Latin names keep their spaces
 
 
-def _with_cached_formula(content: bytes, cell: str, formula: str, cached: str) -> bytes:
-    """The workbook with ``cell`` turned into a formula that carries a cached value, as Excel saves it."""
-    source = zipfile.ZipFile(io.BytesIO(content))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = re.sub(rf'<c r="{cell}"[^>]*>.*?</c>'.encode(),
-                              f'<c r="{cell}" t="str"><f>{formula}</f><v>{cached}</v></c>'.encode(), data)
-            target.writestr(item, data)
-    return out.getvalue()
-
-
 def test_formula_cells_are_refused_with_or_without_a_cached_value():
     content = book([["100123", "=CONCAT(\"王\",\"明\")", "BJ01", "柜员", "2021-03-15", "在职"],
                     ["100124", "李四", "BJ01", "柜员", "2021-03-15", "在职"]])
-    content = _with_cached_formula(content, "C3", 'UPPER("bj01")', "BJ01")
+    content = with_cached_formula(content, "C3", 'UPPER("bj01")', "BJ01")
     parsed = roster.read("r.xlsx", content)
     assert errors_of(parsed) == {(2, "姓名", "formula"), (3, "机构代码", "formula")}
     assert parsed.employees == []
