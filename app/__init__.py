@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Flask
 
 from app import config as settings
-from app.core import errors, security, templating
+from app.core import errors, ratelimits, security, templating
 from app.core import logging as app_logging
 from app.core.database import configure_sqlite, include_name
 from app.core.i18n import select_locale, select_timezone
 from app.core.time import set_business_zone
-from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.extensions import babel, csrf, db, login_manager, migrate
 
 
 def create_app(config: dict | None = None, *, instance_path: str | None = None) -> Flask:
@@ -75,7 +75,7 @@ def _init_extensions(app: Flask) -> None:
     app.before_request(_refuse_oversized_body)  # before the CSRF check reads the form
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    limiter.init_app(app)
+    ratelimits.init_app(app)
     app.extensions["passwords"] = Passwords(
         app.config["PASSWORD_HASH_TIME_COST"], app.config["PASSWORD_HASH_MEMORY_KIB"]
     )

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, abort, current_app, g, jsonify, request
+from flask import Blueprint, abort, g, jsonify, request
 
 from app.api import services
 from app.api.openapi import SPEC
 from app.assignments.rules import is_period
 from app.auth.services import hr_scope_of
+from app.core import ratelimits
 from app.core.time import business_today
-from app.extensions import csrf, db, limiter
+from app.extensions import csrf, db
 from app.org.models import OrgUnit
 from app.org.services import unit_in_scope
 from app.reports import queries
@@ -67,7 +68,7 @@ def _period() -> str | None:
 
 
 @bp.get("/completions")
-@limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])
+@ratelimits.limit("API_RATE_LIMIT")
 def completions():
     """Requirement records with their status, filtered by period, course, org unit and update time."""
     limit = _limit()
@@ -115,7 +116,7 @@ def _updated_since() -> datetime | None:
 
 
 @bp.get("/org-units/<code>/summary")
-@limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])
+@ratelimits.limit("API_RATE_LIMIT")
 def org_summary(code: str):
     """Completion figures of a unit's subtree and of each child unit, for a period."""
     unit = _unit(code)

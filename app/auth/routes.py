@@ -10,9 +10,10 @@ from app.auth import services, throttle
 from app.auth.forms import EmailForm, LoginForm, PasswordChangeForm
 from app.auth.messages import password_message
 from app.auth.models import Role
+from app.core import ratelimits
 from app.core.forms import ConfirmForm
 from app.core.redirects import local_path
-from app.extensions import db, limiter, login_manager
+from app.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
 
@@ -54,7 +55,7 @@ def _start_session(user) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@ratelimits.limit("LOGIN_RATE_LIMIT", methods=["POST"])
 def login():
     """Sign in with username and password; repeated failures from one client slow that client down."""
     form = LoginForm(next=request.args.get("next", ""))

@@ -48,3 +48,44 @@ def refresh_statistics(session, *tables: str) -> None:
     if session.get_bind().dialect.name == "postgresql":
         for table in tables:
             session.execute(text(f"ANALYZE {table}"))
+
+
+class Prepared:
+    """A Core statement compiled once per dialect and run straight on a DBAPI cursor.
+
+    For the one path where SQLAlchemy's per-execution layers (session, connection, execution context,
+    result) cost several times the database work itself: the public answer (issue #13; measured, in
+    one worker, two statements and a commit: 18 µs on the driver, 63 µs through a Core connection,
+    100 µs through the ORM session). The column types still convert each value (``UTCDateTime``,
+    booleans), through their public bind processors; rows come back as the driver gives them."""
+
+    def __init__(self, statement):
+        self.statement = statement
+        self._by_dialect: dict[str, tuple[str, tuple[str, ...] | None, dict]] = {}
+        self._results: dict[str, list] = {}
+
+    def _compiled(self, dialect):
+        found = self._by_dialect.get(dialect.name)
+        if found is None:
+            compiled = self.statement.compile(dialect=dialect)
+            names = tuple(compiled.positiontup) if compiled.positional else None
+            processors = {name: p for name, bind in compiled.binds.items()
+                          if (p := bind.type.dialect_impl(dialect).bind_processor(dialect))}
+            found = self._by_dialect[dialect.name] = (compiled.string, names, processors)
+        return found
+
+    def run(self, cursor, dialect, params: dict):
+        sql, names, processors = self._compiled(dialect)
+        values = {name: processors[name](value) if name in processors else value for name, value in params.items()}
+        cursor.execute(sql, tuple(values[name] for name in names) if names is not None else values)
+        return cursor
+
+    def rows(self, cursor, dialect, params: dict) -> list[tuple]:
+        """Run a SELECT and return its rows, each value converted by its column's type."""
+        self.run(cursor, dialect, params)
+        results = self._results.get(dialect.name)
+        if results is None:  # some need the driver's type code of the column (PostgreSQL numerics)
+            results = self._results[dialect.name] = [
+                column.type.dialect_impl(dialect).result_processor(dialect, described[1])
+                for column, described in zip(self.statement.selected_columns, cursor.description, strict=True)]
+        return [tuple(p(v) if p else v for p, v in zip(results, row, strict=True)) for row in cursor.fetchall()]

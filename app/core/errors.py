@@ -33,7 +33,8 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
-def _render(code: int, detail: str | None = None):
+def error_page(code: int, detail: str | None = None):
+    """The error page (or the API's JSON error) for ``code``, in the visitor's language."""
     if request.path.startswith(("/healthz", "/api/")):  # the API's error shape: a code word and a sentence
         name = HTTP_STATUS_CODES.get(code, "error")
         return jsonify(error=name.lower().replace(" ", "_").replace("'", ""), message=f"{code} {name}."), code
@@ -53,14 +54,14 @@ def register(app: Flask) -> None:
 
 
 def _csrf(error: CSRFError):
-    return _render(400, _("This form has expired or was sent from elsewhere. "
+    return error_page(400, _("This form has expired or was sent from elsewhere. "
                           "Please reload the page and try again."))
 
 
 def _http(error: HTTPException):
     if error.response is not None:  # abort(redirect(...)) and friends carry their own response
         return error.response
-    return _render(error.code or 500)
+    return error_page(error.code or 500)
 
 
 def _unexpected(error: Exception):
@@ -69,4 +70,4 @@ def _unexpected(error: Exception):
         db.session.rollback()
     except Exception:  # the session may be unusable too; the page must still render
         current_app.logger.warning("rollback after error failed")
-    return _render(500)
+    return error_page(500)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 
+from app.core import ratelimits
 from app.core.forms import VerifyForm
-from app.extensions import limiter
 from app.learning import services
 
 bp = Blueprint("certificates", __name__)
 
 
 @bp.get("/verify")
-@limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])
+@ratelimits.limit("PUBLIC_RATE_LIMIT")
 def verify_lookup():
     """The verification form posts here by GET; send the visitor to the code's page."""
     form = VerifyForm(request.args, meta={"csrf": False})
@@ -22,7 +22,7 @@ def verify_lookup():
 
 
 @bp.get("/verify/<code>")
-@limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])
+@ratelimits.limit("PUBLIC_RATE_LIMIT")
 def verify(code: str):
     """The certificate's course, holder (name masked) and date, or a page saying the code is unknown."""
     completion = services.find_certificate(code)

@@ -20,16 +20,17 @@ from flask import (
 from flask_babel import gettext as _
 
 from app.content.models import Question
+from app.core import ratelimits
 from app.core.forms import ConfirmForm, VerifyForm
 from app.core.multilingual import pick
 from app.core.redirects import redirect_back
 from app.core.templating import current_locale
 from app.core.time import business_today
 from app.core.urls import public_base
-from app.extensions import db, limiter
+from app.extensions import db
 from app.org.models import OrgUnit
 from app.org.services import get_by_code
-from app.public import attribution, catalog, players, poster, services
+from app.public import answered, attribution, catalog, players, poster, services
 from app.public.forms import StartForm
 from app.public.models import PublicPlay
 from app.public.services import PlayError
@@ -127,7 +128,7 @@ def _credited_unit(campaign) -> OrgUnit | None:
 
 
 @bp.get("/c/<slug>/b/<code>")
-@limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])
+@ratelimits.limit("PUBLIC_RATE_LIMIT")
 def branch_entry(slug: str, code: str):
     """A branch's own link (and lobby QR code): plays started after it are credited to the branch."""
     campaign = _campaign_or_404(slug)
@@ -143,8 +144,8 @@ def branch_entry(slug: str, code: str):
 
 
 @bp.post("/c/<slug>/play")
-@limiter.limit(lambda: current_app.config["PUBLIC_PLAY_RATE_LIMIT"])
-@limiter.limit(lambda: current_app.config["PUBLIC_PLAYS_PER_ADDRESS_PER_DAY"])
+@ratelimits.limit("PUBLIC_PLAY_RATE_LIMIT")
+@ratelimits.limit("PUBLIC_PLAYS_PER_ADDRESS_PER_DAY")
 def start(slug: str):
     campaign = _campaign_or_404(slug)
     tracks = catalog.active_tracks(campaign)
@@ -225,7 +226,7 @@ def module(slug: str):
 
 
 @bp.post("/m/<slug>/practice")
-@limiter.limit(lambda: current_app.config["PUBLIC_PLAY_RATE_LIMIT"])
+@ratelimits.limit("PUBLIC_PLAY_RATE_LIMIT")
 def practice(slug: str):
     item = catalog.published_module(slug)
     if item is None:
@@ -293,28 +294,23 @@ def _next_url(token: str, position: int, count: int) -> str:
 
 
 @bp.post("/p/<token>/<int:position>")
-@limiter.limit(lambda: current_app.config["PUBLIC_ANSWER_RATE_LIMIT"])
 def submit(token: str, position: int):
-    play = services.play_for_answer(token)
-    if play is None:
-        abort(404)
+    ratelimits.hit("public-answer", "PUBLIC_ANSWER_RATE_LIMIT")
     # the CSRF token was already checked for every POST by CSRFProtect (an expired page gets the
     # friendly CSRF error page); here only the question shown has to be read
     shown = request.form.get("question", "")
-    if not shown.isdigit() or len(shown) > 12:
-        return _refused(play, "not_drawn")
     try:
-        outcome = services.answer(play, position, int(shown), request.form.getlist("choice"), player_key=player_key())
-        services.finish_if_complete(play, min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"])
-        db.session.commit()
+        if not shown.isdigit() or len(shown) > 12:
+            raise PlayError("not_drawn")
+        recorded = services.answer_now(token, position, int(shown), request.form.getlist("choice"),
+                                       player_key=player_key(),
+                                       min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"])
     except PlayError as error:
-        if _from_script():
-            return {"error": error.code}, 409  # the script then posts the form itself: the page says why
-        if (reply := _answer_refused(play, position, error.code)) is not None:
-            return reply
-        return redirect(url_for("public.question", token=token, position=position), code=303)
+        return _answer_refused(token, position, error.code)
+    if recorded is None:
+        abort(404)
     if _from_script():
-        return _answered(play, position, outcome)
+        return _answered(recorded.play, position, recorded.outcome)
     return redirect(url_for("public.question", token=token, position=position), code=303)
 
 
@@ -325,29 +321,50 @@ def _from_script() -> bool:
 
 def _answered(play: services.PlayRef, position: int, outcome: services.Outcome):
     """The answered state of the question alone (verdict, the options marked, why, the way on): with
-    JavaScript, answering costs this one request instead of a POST, a redirect and the page again."""
+    JavaScript, answering costs this one request instead of a POST, a redirect and the page again.
+    Rendered once per question, option order, choice and language on this server (public/answered.py)."""
     drawn = play.question_at(position)
-    item = services.question_shown(drawn.question_id)
-    answer = services.Answered(",".join(outcome.choice), outcome.correct, outcome.points)
-    return render_template("public/_answer_review.html", play=play, position=position, question=item,
-                           options=_option_texts(item, drawn.order), order=drawn.order, answer=answer,
-                           next_url=_next_url(play.token, position, play.question_count))
+    last = position >= play.question_count
+    key = (drawn.question_id, tuple(drawn.order), outcome.choice, current_locale(), last)
+
+    def render() -> str:
+        item = services.question_shown(drawn.question_id)
+        answer = services.Answered(",".join(outcome.choice), outcome.correct, outcome.points)
+        return render_template("public/_answer_review.html", play=play, position=position, question=item,
+                               options=_option_texts(item, drawn.order), order=drawn.order, answer=answer,
+                               next_url=answered.NEXT_URL_SLOT)
+
+    html = _rendered_answers().get_or_render(key, render)
+    return answered.with_next_url(html, _next_url(play.token, position, play.question_count))
 
 
-def _refused(play: PublicPlay, code: str):
+def _rendered_answers() -> answered.RenderedCache:
+    cache = current_app.extensions.get("public_answered")
+    if cache is None:
+        cache = current_app.extensions["public_answered"] = answered.RenderedCache(
+            current_app.config["PUBLIC_RENDERED_ANSWERS"])
+    return cache
+
+
+def _refused(play: PublicPlay | services.PlayRef, code: str):
     return render_template("public/refused.html", play=play, message=play_messages()[code]), 400
 
 
-def _answer_refused(play: PublicPlay, position: int, code: str):
-    """The reply to an answer the play refused; None to show the question again (with a message, unless
-    it was the same answer sent twice)."""
+def _answer_refused(token: str, position: int, code: str):
+    """The reply to an answer the play refused: with the script, 409 (it then posts the form itself and
+    the page says why); else the question again with a message (none for the same answer sent twice)."""
+    play = services.play_for_answer(token)
+    if play is None:
+        abort(404)
+    if _from_script():
+        return {"error": code}, 409
     if code == "not_drawn":
         return _refused(play, code)
     if code != "already_answered" or not _same_answer_again(play, position):
         flash(play_messages()[code], "error")
     if code == "already_answered" and request.accept_mimetypes.best == "application/json":
         return {"error": code}, 409
-    return None
+    return redirect(url_for("public.question", token=token, position=position), code=303)
 
 
 def _same_answer_again(play, position: int) -> bool:
@@ -368,6 +385,9 @@ def result(token: str):
     missing = services.next_position(play, answered)
     if missing is not None:
         return redirect(url_for("public.question", token=token, position=missing))
+    if play.finished_at is None:  # scored after the last answer, unless that step was lost
+        services.finish(play, answered, min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"])
+        db.session.commit()
     missed, to_read = services.missed_and_modules(play, answered)
     context = _play_context(play)
     return render_template(
@@ -379,7 +399,7 @@ def result(token: str):
 
 
 @bp.get("/p/<token>/poster.png")
-@limiter.limit(lambda: current_app.config["PUBLIC_RATE_LIMIT"])
+@ratelimits.limit("PUBLIC_RATE_LIMIT")
 def poster_png(token: str):
     play = _play_or_404(token)
     if play.finished_at is None:

@@ -10,14 +10,15 @@ from __future__ import annotations
 import hmac
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.content.models import PublicModule, Question, QuizVersion
+from app.core.database import Prepared
 from app.core.exceptions import CodedError
 from app.core.time import utcnow
 from app.extensions import db
@@ -28,15 +29,6 @@ from app.quizzes import engine
 
 class PlayError(CodedError):
     """A refused play action: upcoming, cap_reached, not_yours, not_drawn, already_answered, bad_choice..."""
-
-
-@dataclass(frozen=True)
-class Key:
-    """What grading needs of a question."""
-
-    kind: str
-    options: tuple[str, ...]
-    answer: frozenset[str]
 
 
 def option_order(kind: str, options: list) -> list[str]:
@@ -116,6 +108,7 @@ class PlayRef:
     finished_at: datetime | None
     question_count: int
     drawn: list
+    started_at: datetime
 
     def question_at(self, position: int) -> DrawnQuestion | None:
         return drawn_at(self.drawn, position)
@@ -123,7 +116,8 @@ class PlayRef:
 
 _plays = PublicPlay.__table__
 _PLAY_FOR_ANSWER = select(_plays.c.id, _plays.c.token, _plays.c.player_key, _plays.c.finished_at,
-                          _plays.c.question_count, _plays.c.drawn).where(_plays.c.token == bindparam("token"))
+                          _plays.c.question_count, _plays.c.drawn, _plays.c.started_at
+                          ).where(_plays.c.token == bindparam("token"))
 _INSERT_ANSWER = insert(PublicAnswer.__table__)
 
 
@@ -178,11 +172,22 @@ class Answered:
 
 
 def answer(play: PublicPlay | PlayRef, position: int, question_id: int, indexes: list[str], *, player_key: str) -> Outcome:
-    """Grade and record the answer to question ``position`` (1-based) of the play.
+    """Grade and record the answer to question ``position`` (1-based) of the play, in the session's
+    transaction (the caller commits); the public endpoint uses ``answer_now``.
 
     Refused, recording nothing: someone else's play, a question not drawn at that position, an
     empty or impossible choice, a question already answered (also the second of a double submit).
     """
+    outcome = _graded(play, position, question_id, indexes, player_key)
+    try:
+        db.session.connection().execute(_INSERT_ANSWER, _answer_row(play, position, question_id, outcome))
+    except IntegrityError:
+        db.session.rollback()  # the failed INSERT ends the transaction on PostgreSQL; nothing else was written
+        raise PlayError("already_answered") from None
+    return outcome
+
+
+def _graded(play: PublicPlay | PlayRef, position: int, question_id: int, indexes: list[str], player_key: str) -> Outcome:
     if play.player_key != player_key:
         raise PlayError("not_yours")
     if play.finished_at is not None:
@@ -191,27 +196,71 @@ def answer(play: PublicPlay | PlayRef, position: int, question_id: int, indexes:
     if drawn is None or drawn.question_id != question_id:
         raise PlayError("not_drawn")
     order = drawn.order
-    key = Key(drawn.kind, order, drawn.answer)
     chosen = set()
     for raw in indexes:
         if not raw.isdigit() or int(raw) >= len(order):
             raise PlayError("bad_choice")
         chosen.add(order[int(raw)])
-    response = engine.clean_response(key.kind, chosen, key.options)
+    response = engine.clean_response(drawn.kind, chosen, order)
     if not response or len(response) != len(chosen):
         raise PlayError("bad_choice")
-    points = float(engine.grade(key.kind, key.answer, response))
-    correct = frozenset(response) == key.answer
-    # one Core INSERT (no unit-of-work, no reload after commit): this is the public hot path; the
-    # unique (play, position) refuses a second answer at once, and the caller commits
+    points = float(engine.grade(drawn.kind, drawn.answer, response))
+    return Outcome(frozenset(response) == drawn.answer, points, tuple(sorted(response)))
+
+
+def _answer_row(play: PublicPlay | PlayRef, position: int, question_id: int, outcome: Outcome) -> dict:
+    return {"play_id": play.id, "position": position, "question_id": question_id, "choice": ",".join(outcome.choice),
+            "correct": outcome.correct, "points": outcome.points, "answered_at": utcnow()}
+
+
+_answers = PublicAnswer.__table__
+_PLAY_ROW = Prepared(_PLAY_FOR_ANSWER)
+_ANSWER_ROW = Prepared(insert(_answers).values(
+    {name: bindparam(name) for name in ("play_id", "position", "question_id", "choice", "correct", "points",
+                                        "answered_at")}))
+_ANSWERS_SO_FAR = Prepared(select(_answers.c.points, _answers.c.answered_at).where(
+    _answers.c.play_id == bindparam("play_id")))
+_FINISH = Prepared(update(_plays).where(_plays.c.id == bindparam("play_id"), _plays.c.finished_at.is_(None)).values(
+    points=bindparam("score_points"), percent=bindparam("score_percent"), seconds=bindparam("score_seconds"),
+    finished_at=bindparam("score_finished_at"), plausible=bindparam("score_plausible")))
+
+
+@dataclass(frozen=True)
+class Recorded:
+    play: PlayRef
+    outcome: Outcome
+
+
+def answer_now(token: str, position: int, question_id: int, indexes: list[str], *, player_key: str,
+               min_seconds: float = 2.0) -> Recorded | None:
+    """The public answer endpoint's hot path: read the play, grade, record, and score the play after its
+    last answer, in one short transaction on a pooled driver connection of its own, committed here
+    (Core statements compiled once: core.database.Prepared). None when no play has this token;
+    refusals as ``answer``'s, recording nothing."""
+    if not token or len(token) > 64:
+        return None
+    bind = db.engine
+    dialect = bind.dialect
+    connection = bind.raw_connection()
     try:
-        db.session.connection().execute(_INSERT_ANSWER, {
-            "play_id": play.id, "position": position, "question_id": question_id,
-            "choice": ",".join(sorted(response)), "correct": correct, "points": points, "answered_at": utcnow()})
-    except IntegrityError:
-        db.session.rollback()  # the failed INSERT ends the transaction on PostgreSQL; nothing else was written
-        raise PlayError("already_answered") from None
-    return Outcome(correct, points, tuple(sorted(response)))
+        cursor = connection.cursor()
+        row = _PLAY_ROW.rows(cursor, dialect, {"token": token})
+        if not row:
+            return None
+        play = PlayRef(*row[0])
+        outcome = _graded(play, position, question_id, indexes, player_key)
+        try:
+            _ANSWER_ROW.run(cursor, dialect, _answer_row(play, position, question_id, outcome))
+        except dialect.loaded_dbapi.IntegrityError:
+            raise PlayError("already_answered") from None
+        answers = _ANSWERS_SO_FAR.rows(cursor, dialect, {"play_id": play.id})
+        if len(answers) >= play.question_count:
+            result = score(play.started_at, play.question_count, answers, min_seconds=min_seconds)
+            _FINISH.run(cursor, dialect, {"play_id": play.id, **{f"score_{k}": v for k, v in asdict(result).items()}})
+        connection.commit()
+        return Recorded(play, outcome)
+    finally:
+        connection.close()  # back to the pool, rolled back unless committed
 
 
 def answers_of(play: PublicPlay) -> dict[int, PublicAnswer]:
@@ -228,41 +277,38 @@ def next_position(play: PublicPlay, answered: dict[int, PublicAnswer]) -> int | 
     return None
 
 
-def finish(play: PublicPlay, answered: dict[int, PublicAnswer], *, min_seconds: float = 2.0) -> PublicPlay:
-    """Score the play once all its questions are answered (idempotent); the caller commits.
+@dataclass(frozen=True)
+class Score:
+    points: float
+    percent: float
+    seconds: int
+    finished_at: datetime
+    plausible: bool
+
+
+def score(started_at: datetime, question_count: int, answers: list[tuple[float, datetime]], *,
+          min_seconds: float) -> Score:
+    """A finished play's score from its answers' (points, answered at).
 
     A play with an answer that came less than ``min_seconds`` after the one before it (or after
     the start) is scored but marked implausible: nobody reads a question that fast, so it stays
-    off the leaderboards.
-    """
+    off the leaderboards."""
+    times = sorted(at for _points, at in answers)
+    points = round(sum(p for p, _at in answers), 4)
+    gaps = [(later - earlier).total_seconds() for earlier, later in zip([started_at, *times], times, strict=False)]
+    return Score(points=points, percent=round(points * 100 / question_count, 2) if question_count else 0.0,
+                 seconds=max(int((times[-1] - started_at).total_seconds()), 1), finished_at=times[-1],
+                 plausible=min(gaps, default=min_seconds) >= min_seconds)
+
+
+def finish(play: PublicPlay, answered: dict[int, PublicAnswer], *, min_seconds: float = 2.0) -> PublicPlay:
+    """Score the play once all its questions are answered (idempotent); the caller commits."""
     if play.finished_at is not None or next_position(play, answered) is not None:
         return play
-    times = sorted(a.answered_at for a in answered.values())
-    last = times[-1]
-    play.points = round(sum(a.points for a in answered.values()), 4)
-    play.percent = round(play.points * 100 / play.question_count, 2) if play.question_count else 0.0
-    play.seconds = max(int((last - play.started_at).total_seconds()), 1)
-    play.finished_at = last
-    gaps = [(later - earlier).total_seconds() for earlier, later in zip([play.started_at, *times], times, strict=False)]
-    play.plausible = min(gaps, default=min_seconds) >= min_seconds
-    return play
-
-
-_ANSWERED = select(func.count()).select_from(PublicAnswer.__table__).where(
-    PublicAnswer.__table__.c.play_id == bindparam("play_id"))
-
-
-def finish_if_complete(play: PlayRef, *, min_seconds: float = 2.0) -> PublicPlay | None:
-    """After an answer: score the play when its last question has been answered (the caller commits).
-
-    On the public hot path: one Core count of the play's answers (the play's question count is known)."""
-    if play.finished_at is not None:
-        return None
-    if db.session.connection().execute(_ANSWERED, {"play_id": play.id}).scalar() < play.question_count:
-        return None
-    play_id = play.id
-    play = db.session.get(PublicPlay, play_id)
-    finish(play, answers_of(play), min_seconds=min_seconds)
+    result = score(play.started_at, play.question_count, [(a.points, a.answered_at) for a in answered.values()],
+                   min_seconds=min_seconds)
+    for name, value in asdict(result).items():
+        setattr(play, name, value)
     return play
 
 

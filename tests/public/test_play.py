@@ -312,3 +312,56 @@ def test_the_page_script_answers_in_one_request_and_gets_the_answered_state(clie
                         headers={"X-Requested-With": "fetch"})
     assert again.status_code == 409 and again.get_json() == {"error": "already_answered"}
     assert len(answer_rows(play)) == 1
+
+
+def test_two_plays_with_the_same_question_and_choice_each_get_their_own_way_on(client, campaign):
+    """The answered state is rendered once per question, order, choice and language: the link onward
+    is still each play's own, and the last question leads to that play's score."""
+    first = start_play(client, campaign)
+    drawn = play_row(first).drawn
+    second = start_play(client, campaign)
+    # make the second play's first and last questions the first play's first, in the same order
+    row = play_row(second)
+    row.drawn = [drawn[0], *row.drawn[1:-1], drawn[0]]
+    db.session.commit()
+    fetched = {}
+    for play, position in ((first, 1), (second, 1), (second, 10)):
+        if position == 10:  # answer the rest of the second play first
+            for earlier in range(2, 10):
+                assert answer(client, play, earlier).status_code == 303
+        csrf, question_id, _ = question_form(client, play, position)
+        response = client.post(f"/p/{play}/{position}", data={"csrf_token": csrf, "question": question_id,
+                                                               "choice": ["0"]}, headers={"X-Requested-With": "fetch"})
+        assert response.status_code == 200
+        fetched[(play, position)] = response.get_data(as_text=True)
+    assert f'href="/p/{first}/2"' in fetched[(first, 1)] and second not in fetched[(first, 1)]
+    assert f'href="/p/{second}/2"' in fetched[(second, 1)] and first not in fetched[(second, 1)]
+    assert f'href="/p/{second}/result"' in fetched[(second, 10)] and "查看我的成绩" in fetched[(second, 10)]
+    # the same verdict, options and explanation for the same question and choice
+    assert fetched[(first, 1)].split("<p><a")[0] == fetched[(second, 1)].split("<p><a")[0]
+
+
+def test_the_last_answer_scores_the_play_in_its_own_transaction_and_the_result_page_makes_up_a_lost_score(
+        client, campaign):
+    play = start_play(client, campaign)
+    play_through(client, play, choice=("0",))
+    row = play_row(play)
+    answers = answer_rows(play)
+    assert row.finished_at == max(a.answered_at for a in answers) and row.finished_at.tzinfo is not None
+    assert row.percent == round(sum(a.points for a in answers) * 10, 2) and row.seconds >= 1
+    # a score lost between the last answer and its scoring (say, a server killed in between) is made up
+    row.finished_at, row.points, row.percent, row.seconds = None, None, None, None
+    db.session.commit()
+    assert client.get(f"/p/{play}/result").status_code == 200
+    db.session.expire_all()
+    again = play_row(play)
+    assert again.finished_at == max(a.answered_at for a in answers)
+    assert again.percent == round(sum(a.points for a in answers) * 10, 2)
+
+
+def test_an_answer_over_the_limit_says_when_to_come_back(app, client, campaign):
+    app.config["PUBLIC_ANSWER_RATE_LIMIT"] = "1 per minute"
+    play = start_play(client, campaign)
+    assert answer(client, play, 1).status_code == 303
+    response = answer(client, play, 2)
+    assert response.status_code == 429 and 1 <= int(response.headers["Retry-After"]) <= 60
