@@ -20,6 +20,7 @@ from app.auth.models import Role
 from app.auth.services import create_user
 from app.content.loader import Bundle, load_tree
 from app.content.services import sync_bundle, sync_content
+from app.core.database import dispose_lean_engine
 from app.extensions import db
 from app.org.models import OrgKind
 from app.org.services import create_unit
@@ -101,6 +102,7 @@ def app(database_url, tmp_path):
     with app.app_context():
         yield app
         db.session.remove()
+        dispose_lean_engine(app)
         _empty_tables()
         db.engine.dispose()
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event, text
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
+
+T = TypeVar("T")
+LEAN_ENGINE = "lean_engine"
 
 
 def configure_sqlite(engine: Engine) -> None:
@@ -48,6 +55,52 @@ def refresh_statistics(session, *tables: str) -> None:
     if session.get_bind().dialect.name == "postgresql":
         for table in tables:
             session.execute(text(f"ANALYZE {table}"))
+
+
+def _lean_engine() -> Engine:
+    from app.extensions import db
+
+    engine = current_app.extensions.get(LEAN_ENGINE)
+    if engine is None:
+        base = db.engine
+        if base.dialect.name == "sqlite" and base.url.database in (None, "", ":memory:"):
+            engine = base  # a second engine would open a second, empty in-memory database
+        else:
+            options = {**current_app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": False}
+            engine = create_engine(base.url, **options)
+            configure_sqlite(engine)
+        current_app.extensions[LEAN_ENGINE] = engine
+    return engine
+
+
+def run_on_driver(work: Callable[[object], T]) -> T:
+    """Run ``work(dbapi_connection)`` on a pooled driver connection of the lean engine (Prepared's).
+
+    The app's engine pings each connection it hands out (pool_pre_ping): a round trip to PostgreSQL
+    before every request's first statement. This engine does not; a connection the server dropped
+    (a restart, a failover) is caught where it fails instead, replaced, and ``work`` run once more —
+    the optimistic disconnect handling SQLAlchemy documents. ``work`` commits its own transaction;
+    anything else is rolled back when the connection goes back to the pool."""
+    engine = _lean_engine()
+    for attempt in (1, 2):
+        connection = engine.raw_connection()
+        try:
+            return work(connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if attempt == 1 and engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
+                connection.invalidate()
+                continue
+            raise
+        finally:
+            connection.close()
+    raise AssertionError("unreachable")
+
+
+def dispose_lean_engine(app) -> None:
+    """Close the lean engine's pooled connections (tests, between apps on one database)."""
+    engine = app.extensions.pop(LEAN_ENGINE, None)
+    if engine is not None:
+        engine.dispose()
 
 
 class Prepared:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.content.models import PublicModule, Question, QuizVersion
-from app.core.database import Prepared
+from app.core.database import Prepared, run_on_driver
 from app.core.exceptions import CodedError
 from app.core.time import utcnow
 from app.extensions import db
@@ -214,8 +214,11 @@ def _answer_row(play: PublicPlay | PlayRef, position: int, question_id: int, out
 
 
 _answers = PublicAnswer.__table__
-_PLAY_ROW = Prepared(_PLAY_FOR_ANSWER)
-_ANSWER_ROW = Prepared(insert(_answers).values(
+_ANSWERED_BEFORE = (select(func.count()).select_from(_answers).where(_answers.c.play_id == _plays.c.id)
+                    .scalar_subquery())
+_PLAY_ROW = Prepared(select(*_PLAY_FOR_ANSWER.selected_columns, _ANSWERED_BEFORE)
+                     .where(_plays.c.token == bindparam("token")))
+_ANSWER_ROW = Prepared(insert(_answers).inline().values(
     {name: bindparam(name) for name in ("play_id", "position", "question_id", "choice", "correct", "points",
                                         "answered_at")}))
 _ANSWERS_SO_FAR = Prepared(select(_answers.c.points, _answers.c.answered_at).where(
@@ -233,34 +236,39 @@ class Recorded:
 
 def answer_now(token: str, position: int, question_id: int, indexes: list[str], *, player_key: str,
                min_seconds: float = 2.0) -> Recorded | None:
-    """The public answer endpoint's hot path: read the play, grade, record, and score the play after its
-    last answer, in one short transaction on a pooled driver connection of its own, committed here
-    (Core statements compiled once: core.database.Prepared). None when no play has this token;
-    refusals as ``answer``'s, recording nothing."""
+    """The public answer endpoint's hot path: read the play (with how many answers it has), grade,
+    record, and score the play after its last answer, in one short transaction on a driver connection
+    (core.database.run_on_driver; Core statements compiled once: Prepared). None when no play has this
+    token; refusals as ``answer``'s, recording nothing.
+
+    Two last answers of one play sent at once may each count the other's as missing: the play is then
+    scored by its result page (``finish``)."""
     if not token or len(token) > 64:
         return None
-    bind = db.engine
-    dialect = bind.dialect
-    connection = bind.raw_connection()
-    try:
+
+    def work(connection) -> Recorded | None:
+        dialect = db.engine.dialect
         cursor = connection.cursor()
-        row = _PLAY_ROW.rows(cursor, dialect, {"token": token})
-        if not row:
+        found = _PLAY_ROW.rows(cursor, dialect, {"token": token})
+        if not found:
             return None
-        play = PlayRef(*row[0])
+        *fields, answered_before = found[0]
+        play = PlayRef(*fields)
         outcome = _graded(play, position, question_id, indexes, player_key)
         try:
             _ANSWER_ROW.run(cursor, dialect, _answer_row(play, position, question_id, outcome))
         except dialect.loaded_dbapi.IntegrityError:
             raise PlayError("already_answered") from None
-        answers = _ANSWERS_SO_FAR.rows(cursor, dialect, {"play_id": play.id})
-        if len(answers) >= play.question_count:
-            result = score(play.started_at, play.question_count, answers, min_seconds=min_seconds)
-            _FINISH.run(cursor, dialect, {"play_id": play.id, **{f"score_{k}": v for k, v in asdict(result).items()}})
+        if answered_before + 1 >= play.question_count:
+            answers = _ANSWERS_SO_FAR.rows(cursor, dialect, {"play_id": play.id})
+            if len(answers) >= play.question_count:
+                result = score(play.started_at, play.question_count, answers, min_seconds=min_seconds)
+                _FINISH.run(cursor, dialect, {"play_id": play.id,
+                                              **{f"score_{k}": v for k, v in asdict(result).items()}})
         connection.commit()
         return Recorded(play, outcome)
-    finally:
-        connection.close()  # back to the pool, rolled back unless committed
+
+    return run_on_driver(work)
 
 
 def answers_of(play: PublicPlay) -> dict[int, PublicAnswer]:

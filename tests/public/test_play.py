@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.content.models import Question
+from app.core.database import LEAN_ENGINE
 from app.extensions import db
 from app.public.models import PublicAnswer, PublicPlay
 from tests.public.conftest import (
@@ -365,3 +366,22 @@ def test_an_answer_over_the_limit_says_when_to_come_back(app, client, campaign):
     assert answer(client, play, 1).status_code == 303
     response = answer(client, play, 2)
     assert response.status_code == 429 and 1 <= int(response.headers["Retry-After"]) <= 60
+
+
+def test_an_answer_goes_through_when_the_database_dropped_its_pooled_connection(app, client, campaign):
+    """The answer path's connections are not pinged before use (a round trip each): one the database
+    dropped while it sat in the pool (a restart, a failover) is replaced when it fails, and the answer
+    recorded once."""
+    play = start_play(client, campaign)
+    assert answer(client, play, 1).status_code == 303  # the answer path now holds a pooled connection
+    engine = app.extensions[LEAN_ENGINE]
+    pooled = engine.raw_connection()
+    driver = pooled.dbapi_connection
+    pooled.close()  # back in the pool, alive
+    if engine.dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": driver.info.backend_pid})
+        db.session.commit()
+    else:
+        driver.close()
+    assert answer(client, play, 2).status_code == 303
+    assert [a.position for a in answer_rows(play)] == [1, 2]
