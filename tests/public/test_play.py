@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
 from app.content.models import Question
 from app.core.database import LEAN_ENGINE
@@ -379,7 +380,7 @@ def test_an_answer_goes_through_when_the_database_dropped_its_pooled_connection(
     driver = pooled.dbapi_connection
     pooled.close()  # back in the pool, alive
     if engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": driver.info.backend_pid})
+        db.session.execute(sql("SELECT pg_terminate_backend(:pid)"), {"pid": driver.info.backend_pid})
         db.session.commit()
     else:
         driver.close()
