@@ -6,7 +6,9 @@ phone or account number) and a province-level region (optional, from a fixed lis
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import re
 import unicodedata
 from functools import lru_cache
@@ -86,3 +88,16 @@ def clean_region(raw: str | None) -> str | None:
 def player_key(cookie_token: str) -> str:
     """What is stored for a player: a hash of their cookie, never the cookie itself."""
     return hashlib.sha256(f"player\0{cookie_token}".encode()).hexdigest()
+
+
+def answer_token(secret: str | bytes, play_token: str, key: str) -> str:
+    """The answer form's CSRF token: bound to the play and to the player's cookie (``key`` is
+    ``player_key`` of it), so only a page the player was shown can answer, and checking it needs
+    neither the session nor a clock (a signed double-submit token)."""
+    secret = secret.encode() if isinstance(secret, str) else secret
+    digest = hmac.new(secret, f"public-answer\0{play_token}\0{key}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def answer_token_matches(sent: str, secret: str | bytes, play_token: str, key: str) -> bool:
+    return len(sent) == 43 and hmac.compare_digest(sent, answer_token(secret, play_token, key))

@@ -27,10 +27,10 @@ from app.core.redirects import redirect_back
 from app.core.templating import current_locale
 from app.core.time import business_today
 from app.core.urls import public_base
-from app.extensions import db
+from app.extensions import csrf, db
 from app.org.models import OrgUnit
 from app.org.services import get_by_code
-from app.public import answered, attribution, catalog, players, poster, services
+from app.public import answer_states, attribution, catalog, players, poster, services
 from app.public.forms import StartForm
 from app.public.models import PublicPlay
 from app.public.services import PlayError
@@ -273,10 +273,12 @@ def question(token: str, position: int):
         return redirect(url_for("public.question", token=token, position=first_open))
     drawn = play.question_at(position)
     item = db.session.get(Question, drawn.question_id)
-    mine = services.player_key_matches(play, player_key())
+    key = player_key()
+    mine = services.player_key_matches(play, key)
     return render_template(
         "public/question.html", play=play, position=position, question=item, options=_option_texts(item, drawn.order),
-        order=drawn.order, answer=answered.get(position), form=ConfirmForm(), mine=mine, context=_play_context(play),
+        order=drawn.order, answer=answered.get(position), mine=mine, context=_play_context(play),
+        answer_token=players.answer_token(current_app.secret_key, token, key) if mine else None,
         next_url=_next_url(token, position, play.question_count),
     )
 
@@ -294,16 +296,18 @@ def _next_url(token: str, position: int, count: int) -> str:
 
 
 @bp.post("/p/<token>/<int:position>")
+@csrf.exempt  # checked below: the play's own token, or the session's as on every other form
 def submit(token: str, position: int):
     ratelimits.hit("public-answer", "PUBLIC_ANSWER_RATE_LIMIT")
-    # the CSRF token was already checked for every POST by CSRFProtect (an expired page gets the
-    # friendly CSRF error page); here only the question shown has to be read
+    key = player_key()
+    if not players.answer_token_matches(request.form.get("csrf_token", ""), current_app.secret_key, token, key):
+        csrf.protect()  # a page shown before answer tokens existed; else the friendly CSRF error page
     shown = request.form.get("question", "")
     try:
         if not shown.isdigit() or len(shown) > 12:
             raise PlayError("not_drawn")
         recorded = services.answer_now(token, position, int(shown), request.form.getlist("choice"),
-                                       player_key=player_key(),
+                                       player_key=key,
                                        min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"])
     except PlayError as error:
         return _answer_refused(token, position, error.code)
@@ -322,7 +326,7 @@ def _from_script() -> bool:
 def _answered(play: services.PlayRef, position: int, outcome: services.Outcome):
     """The answered state of the question alone (verdict, the options marked, why, the way on): with
     JavaScript, answering costs this one request instead of a POST, a redirect and the page again.
-    Rendered once per question, option order, choice and language on this server (public/answered.py)."""
+    Rendered once per question, option order, choice and language on this server (public/answer_states.py)."""
     drawn = play.question_at(position)
     last = position >= play.question_count
     key = (drawn.question_id, tuple(drawn.order), outcome.choice, current_locale(), last)
@@ -332,16 +336,16 @@ def _answered(play: services.PlayRef, position: int, outcome: services.Outcome):
         answer = services.Answered(",".join(outcome.choice), outcome.correct, outcome.points)
         return render_template("public/_answer_review.html", play=play, position=position, question=item,
                                options=_option_texts(item, drawn.order), order=drawn.order, answer=answer,
-                               next_url=answered.NEXT_URL_SLOT)
+                               next_url=answer_states.NEXT_URL_SLOT)
 
     html = _rendered_answers().get_or_render(key, render)
-    return answered.with_next_url(html, _next_url(play.token, position, play.question_count))
+    return answer_states.with_next_url(html, _next_url(play.token, position, play.question_count))
 
 
-def _rendered_answers() -> answered.RenderedCache:
+def _rendered_answers() -> answer_states.RenderedCache:
     cache = current_app.extensions.get("public_answered")
     if cache is None:
-        cache = current_app.extensions["public_answered"] = answered.RenderedCache(
+        cache = current_app.extensions["public_answered"] = answer_states.RenderedCache(
             current_app.config["PUBLIC_RENDERED_ANSWERS"])
     return cache
 

@@ -151,7 +151,8 @@ def prepare_database(database_url: str, env: dict) -> None:
 
 
 def _start_play(port: int) -> tuple[str, str, str]:
-    """Open the campaign and start a play as a new player: (play token, cookie header, csrf token)."""
+    """Open the campaign, start a play as a new player and read its first question: (play token, cookie
+    header, the answer form's csrf token)."""
     player = secrets.token_urlsafe(24)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", f"/c/{CAMPAIGN}", headers={"Cookie": f"xb_player={player}"})
@@ -172,7 +173,12 @@ def _start_play(port: int) -> tuple[str, str, str]:
     started = re.search(r"session=([^;]+)", response.getheader("Set-Cookie") or "")
     if started:  # the cookie the play start sets is the one a browser sends from then on
         cookie = f"xb_player={player}; session={started.group(1)}"
-    return token, cookie, csrf
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", f"/p/{token}/1", headers={"Cookie": cookie})
+    page = conn.getresponse().read().decode()
+    conn.close()
+    answer_form = page.split('class="answer-form"', 1)[1]  # its token is the play's own (bound to the player)
+    return token, cookie, re.search(r'name="csrf_token" value="([^"]+)"', answer_form).group(1)
 
 
 def prepare_answers(port: int, database_url: str, plays: int, path: Path) -> None:

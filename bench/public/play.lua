@@ -77,7 +77,8 @@ function response(status, headers, body)
     position, step = 1, "question"
   elseif step == "question" then
     question = body:match('name="question" value="(%d+)"')
-    if status ~= 200 or not question then return fail() end
+    csrf = body:match('class="answer%-form".-name="csrf_token" value="([^"]+)"')  -- the play's own token
+    if status ~= 200 or not question or not csrf then return fail() end
     step = "answer"
   elseif step == "answer" then
     if status ~= 200 or not body:find('class="verdict', 1, true) then return fail() end

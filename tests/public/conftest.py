@@ -47,9 +47,10 @@ def start_play(client, campaign, track: str = "elderly", nickname: str = "", reg
 
 
 def question_form(client, play_token: str, position: int) -> tuple[str, str, str]:
-    """(csrf token, question id, page html) of an unanswered question page."""
+    """(the answer form's csrf token, question id, page html) of an unanswered question page."""
     html = client.get(f"/p/{play_token}/{position}").get_data(as_text=True)
-    return CSRF_RE.search(html).group(1), QUESTION_RE.search(html).group(1), html
+    form = html.split('class="answer-form"', 1)[-1]
+    return CSRF_RE.search(form).group(1), QUESTION_RE.search(html).group(1), html
 
 
 def answer(client, play_token: str, position: int, choice=("0",)):

@@ -386,3 +386,23 @@ def test_an_answer_goes_through_when_the_database_dropped_its_pooled_connection(
         driver.close()
     assert answer(client, play, 2).status_code == 303
     assert [a.position for a in answer_rows(play)] == [1, 2]
+
+
+def test_the_answer_form_carries_a_token_of_its_play_and_player_and_needs_no_session(client, campaign):
+    first = start_play(client, campaign)
+    second = start_play(client, campaign)
+    token_first, question_id, _ = question_form(client, first, 1)
+    token_second, _, _ = question_form(client, second, 1)
+    assert token_first != token_second
+    # another play's token does not answer this one: the friendly CSRF page, nothing recorded
+    refused = client.post(f"/p/{second}/1", data={"csrf_token": token_first, "question": question_id,
+                                                  "choice": ["0"]})
+    assert refused.status_code == 400 and "表单已过期" in refused.get_data(as_text=True)
+    assert answer_rows(second) == []
+    # the play's own token answers without the session (a phone that lost it, or never kept it)
+    client.delete_cookie("session")
+    _, own_question, _ = question_form(client, first, 1)
+    ok = client.post(f"/p/{first}/1", data={"csrf_token": token_first, "question": own_question, "choice": ["0"]},
+                     headers={"X-Requested-With": "fetch"})
+    assert ok.status_code == 200 and 'class="verdict' in ok.get_data(as_text=True)
+    assert len(answer_rows(first)) == 1
