@@ -56,10 +56,12 @@ class Server:
 
     def __init__(self, module: str, env: dict, workers: int):
         self.port = free_port()
+        # the server's log in a file (a pipe nobody reads would stall the workers once full)
+        self.log = Path(tempfile.gettempdir()) / f"xb-bench-{module.split(':')[0]}-{self.port}.log"
         self.process = subprocess.Popen(
             [str(GUNICORN), "-w", str(workers), "-k", "sync", "-b", f"127.0.0.1:{self.port}", "--log-level", "warning",
              "--backlog", "2048", "--pythonpath", str(HERE), module],
-            cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+            cwd=str(ROOT), env=env, stdout=subprocess.DEVNULL, stderr=self.log.open("w"), start_new_session=True,
         )
         deadline = time.time() + 30
         while time.time() < deadline:
