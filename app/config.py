@@ -44,6 +44,8 @@ class DefaultConfig:
     PUBLIC_PLAY_RATE_LIMIT = "20 per minute"
     PUBLIC_ANSWER_RATE_LIMIT = "120 per minute"
     PUBLIC_RENDERED_ANSWERS = 4096  # answered states kept rendered per app server (public/answer_states.py)
+    # how stale another server's write may leave this server's copy of the public catalogue (core/caching.py)
+    CACHE_CHECK_SECONDS = 1.0
     # per client address and day, on top of each player's daily cap (a household or office shares an address)
     PUBLIC_PLAYS_PER_ADDRESS_PER_DAY = "300 per day"
     # an answer sooner than this after the previous one (or the start) keeps the play off the leaderboards

@@ -62,3 +62,13 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(64), index=True)
     target: Mapped[str] = mapped_column(String(255), default="")
     details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class CacheRevision(db.Model):
+    """A counter each app server compares with the revision its cached copy was built at: a write to
+    what the copy holds bumps it in the same transaction, and every server rebuilds (core.caching)."""
+
+    __tablename__ = "cache_revisions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    revision: Mapped[int] = mapped_column(default=0)

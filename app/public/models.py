@@ -58,10 +58,14 @@ class Campaign(db.Model):
     )
 
     def phase(self, today: date) -> str:
-        """upcoming, running or ended on ``today`` (a local date)."""
-        if today < self.starts_on:
-            return "upcoming"
-        return "running" if today <= self.ends_on else "ended"
+        return campaign_phase(self.starts_on, self.ends_on, today)
+
+
+def campaign_phase(starts_on: date, ends_on: date, today: date) -> str:
+    """upcoming, running or ended on ``today`` (a local date); both days inclusive."""
+    if today < starts_on:
+        return "upcoming"
+    return "running" if today <= ends_on else "ended"
 
 
 class CampaignModule(db.Model):
@@ -96,6 +100,11 @@ class CampaignTrack(db.Model):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     quiz: Mapped[Quiz] = relationship()
+
+    @property
+    def quiz_version_id(self) -> int | None:
+        """The quiz version a play of this track draws from (its quiz's current one)."""
+        return self.quiz.current_version_id
 
 
 class PublicPlay(db.Model):

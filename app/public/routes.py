@@ -98,8 +98,8 @@ def home():
                            modules=catalog.module_library(), verify_form=VerifyForm(meta={"csrf": False}))
 
 
-def _campaign_or_404(slug: str):
-    campaign = catalog.published_campaign(slug)
+def _campaign_or_404(slug: str) -> catalog.CampaignView:
+    campaign = catalog.catalogue().campaigns.get(slug)
     if campaign is None:
         abort(404)
     return campaign
@@ -110,15 +110,13 @@ def campaign(slug: str):
     campaign = _campaign_or_404(slug)
     day = today()
     key = player_key()
-    tracks = catalog.active_tracks(campaign)
-    form = StartForm(tracks=tracks)
+    form = StartForm(tracks=campaign.tracks)
     used = services.plays_today(key, campaign, day)
     credit = _credited_unit(campaign)
     return render_template(
-        "public/campaign.html", campaign=campaign, phase=campaign.phase(day), form=form, tracks=tracks,
+        "public/campaign.html", campaign=campaign, phase=campaign.phase(day), form=form, tracks=campaign.tracks,
         plays_left=max(campaign.attempts_per_day - used, 0), best=services.best_today(key, campaign, day),
-        modules=[item.module for item in campaign.modules if item.module.published], credit=credit,
-        track_modules=catalog.track_modules(tracks),
+        modules=campaign.modules, credit=credit, track_modules=campaign.track_modules,
     )
 
 
@@ -148,7 +146,7 @@ def branch_entry(slug: str, code: str):
 @ratelimits.limit("PUBLIC_PLAYS_PER_ADDRESS_PER_DAY")
 def start(slug: str):
     campaign = _campaign_or_404(slug)
-    tracks = catalog.active_tracks(campaign)
+    tracks = campaign.tracks
     form = StartForm(tracks=tracks)
     if not form.validate_on_submit():
         _flash_errors(form)
@@ -264,26 +262,43 @@ def _play_or_404(token: str) -> PublicPlay:
 @bp.get("/p/<token>/<int:position>")
 def question(token: str, position: int):
     """One question per screen; once answered, the same screen shows right or wrong and why."""
-    play = _play_or_404(token)
+    found = services.play_page(token)
+    if found is None:
+        abort(404)
+    play, answered = found
     if not 1 <= position <= play.question_count:
         abort(404)
-    answered = services.answers_of(play)
     first_open = services.next_position(play, answered)
     if position not in answered and first_open is not None and position > first_open:
         return redirect(url_for("public.question", token=token, position=first_open))
     drawn = play.question_at(position)
-    item = db.session.get(Question, drawn.question_id)
+    item = services.question_shown(drawn.question_id)
     key = player_key()
     mine = services.player_key_matches(play, key)
     return render_template(
         "public/question.html", play=play, position=position, question=item, options=_option_texts(item, drawn.order),
-        order=drawn.order, answer=answered.get(position), mine=mine, context=_play_context(play),
+        order=drawn.order, answer=answered.get(position), mine=mine, context=_page_context(play),
         answer_token=players.answer_token(current_app.secret_key, token, key) if mine else None,
         next_url=_next_url(token, position, play.question_count),
     )
 
 
-def _option_texts(item: Question, order: list[str]) -> list | None:
+def _page_context(play: services.PlayPage) -> dict:
+    """A play page's title and way back, from the catalogue (the play's records when not in it)."""
+    shelf = catalog.catalogue()
+    campaign = shelf.campaigns_by_id.get(play.campaign_id) if play.campaign_id else None
+    track = next((t for t in campaign.tracks if t.id == play.track_id), None) if campaign else None
+    if campaign is not None and (track is not None or play.track_id is None):
+        return {"title": campaign.title, "track": track.title if track else None,
+                "back_url": url_for("public.campaign", slug=campaign.slug), "campaign": campaign}
+    module = shelf.modules_by_id.get(play.module_id) if play.module_id else None
+    if module is not None:
+        return {"title": module.current_version.title, "track": None,
+                "back_url": url_for("public.module", slug=module.slug), "campaign": None}
+    return _play_context(db.session.get(PublicPlay, play.id))  # a retired track, an unpublished module...
+
+
+def _option_texts(item: Question | services.Shown, order: list[str]) -> list | None:
     """The options' texts in the order this play shows them (none for a true-or-false question)."""
     texts = {key: texts for key, texts in item.options}
     return [texts.get(key) for key in order] if item.kind != "truefalse" else None

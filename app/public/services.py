@@ -18,11 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.content.models import PublicModule, Question, QuizVersion
+from app.core.caching import app_cache
 from app.core.database import Prepared, run_on_driver
 from app.core.exceptions import CodedError
 from app.core.time import utcnow
 from app.extensions import db
-from app.public.models import Campaign, CampaignTrack, DrawnQuestion, PublicAnswer, PublicPlay, drawn_at
+from app.public.models import Campaign, DrawnQuestion, PublicAnswer, PublicPlay, drawn_at
 from app.public.players import mask
 from app.quizzes import engine
 
@@ -47,25 +48,25 @@ def plays_today(player_key: str, campaign: Campaign, today: date) -> int:
     ) or 0
 
 
-def start_campaign_play(campaign: Campaign, track: CampaignTrack, *, player_key: str, nickname: str | None,
+def start_campaign_play(campaign, track, *, player_key: str, nickname: str | None,
                         region: str | None, org_unit_id: int | None, today: date,
                         rng: random.Random | None = None) -> PublicPlay:
     """Draw a new play for one track; refused before the start and over the daily cap.
 
+    ``campaign`` and ``track`` are records or the public catalogue's views of them (catalog.py).
     After the end the quiz stays playable for practice, but the play no longer counts on boards.
     """
     phase = campaign.phase(today)
     if phase == "upcoming":
         raise PlayError("upcoming")
-    version = track.quiz.current_version
+    keys = version_keys(track.quiz_version_id)
     rng = rng or random.SystemRandom()
-    questions = list(version.questions)
     for _attempt in range(campaign.attempts_per_day + 1):
         used = plays_today(player_key, campaign, today)
         if used >= campaign.attempts_per_day:
             raise PlayError("cap_reached", cap=campaign.attempts_per_day)
-        chosen = rng.sample(questions, min(campaign.questions_per_play, len(questions)))
-        play = _new_play(player_key, version, chosen, today)
+        play = _play_of(player_key, track.quiz_version_id,
+                        rng.sample(keys, min(campaign.questions_per_play, len(keys))), today)
         play.campaign_id, play.track_id, play.org_unit_id, play.seq = campaign.id, track.id, org_unit_id, used + 1
         play.nickname, play.region, play.counts = nickname, region, phase == "running"
         try:
@@ -75,6 +76,24 @@ def start_campaign_play(campaign: Campaign, track: CampaignTrack, *, player_key:
         except IntegrityError:  # a parallel start took this number first: count again
             continue
     raise PlayError("cap_reached", cap=campaign.attempts_per_day)
+
+
+def version_keys(version_id: int) -> list[list]:
+    """What a play keeps of each question of a quiz version (DrawnQuestion.to_json()), in order: read
+    once per server (a version never changes)."""
+    def read() -> list[list]:
+        version = db.session.get(QuizVersion, version_id)
+        return [_drawn(q) for q in version.questions]
+
+    return list(app_cache("public_version_keys", 256).get_or_build(version_id, read))
+
+
+def _drawn(q: Question) -> list:
+    # Options keep the author's order and letters: public explanations name options by letter
+    # ("the tempting one is C"), and the key is safe on the server whatever the order.
+    # Each entry also keeps the question's kind and key (server side only), so that grading an
+    # answer needs no second query.
+    return DrawnQuestion(q.id, tuple(option_order(q.kind, q.options)), q.kind, frozenset(q.answer)).to_json()
 
 
 def start_module_practice(module: PublicModule, *, player_key: str, today: date) -> PublicPlay:
@@ -88,13 +107,11 @@ def start_module_practice(module: PublicModule, *, player_key: str, today: date)
 
 
 def _new_play(player_key: str, version: QuizVersion, questions: list[Question], today: date) -> PublicPlay:
-    # Options keep the author's order and letters: public explanations name options by letter
-    # ("the tempting one is C"), and the key is safe on the server whatever the order.
-    # each entry also keeps the question's kind and key (server side only), so that grading an
-    # answer needs no second query
-    drawn = [DrawnQuestion(q.id, tuple(option_order(q.kind, q.options)), q.kind, frozenset(q.answer)).to_json()
-             for q in questions]
-    return PublicPlay(token=secrets.token_urlsafe(24), player_key=player_key, quiz_version_id=version.id,
+    return _play_of(player_key, version.id, [_drawn(q) for q in questions], today)
+
+
+def _play_of(player_key: str, version_id: int, drawn: list[list], today: date) -> PublicPlay:
+    return PublicPlay(token=secrets.token_urlsafe(24), player_key=player_key, quiz_version_id=version_id,
                       day=today, drawn=drawn, question_count=len(drawn), started_at=utcnow())
 
 
@@ -121,22 +138,73 @@ _PLAY_FOR_ANSWER = select(_plays.c.id, _plays.c.token, _plays.c.player_key, _pla
 _INSERT_ANSWER = insert(PublicAnswer.__table__)
 
 
-_QUESTION_SHOWN = select(Question.__table__.c.kind, Question.__table__.c.options, Question.__table__.c.answer,
-                         Question.__table__.c.explanation).where(Question.__table__.c.id == bindparam("id"))
+_questions = Question.__table__
+_QUESTION_SHOWN = select(_questions.c.id, _questions.c.kind, _questions.c.stem, _questions.c.options,
+                         _questions.c.answer, _questions.c.explanation).where(_questions.c.id == bindparam("id"))
 
 
 @dataclass(frozen=True)
 class Shown:
-    """What the answered state of a question shows of it, read without the ORM (the public hot path)."""
+    """What a play's pages show of a question, read without the ORM (the public hot path)."""
 
+    id: int
     kind: str
+    stem: dict
     options: list
     answer: list
     explanation: dict
 
 
 def question_shown(question_id: int) -> Shown:
-    return Shown(*db.session.connection().execute(_QUESTION_SHOWN, {"id": question_id}).one())
+    """A question as a play shows it: read once per server (a question never changes once written)."""
+    def read() -> Shown:
+        return Shown(*db.session.connection().execute(_QUESTION_SHOWN, {"id": question_id}).one())
+
+    return app_cache("public_questions", 4096).get_or_build(question_id, read)
+
+
+@dataclass(frozen=True)
+class PlayPage:
+    """A play as its question pages show it, read without the ORM (the public hot path)."""
+
+    id: int
+    token: str
+    player_key: str
+    finished_at: datetime | None
+    question_count: int
+    drawn: list
+    started_at: datetime
+    campaign_id: int | None
+    track_id: int | None
+    module_id: int | None
+
+    def question_at(self, position: int) -> DrawnQuestion | None:
+        return drawn_at(self.drawn, position)
+
+
+_PLAY_PAGE = Prepared(select(*_PLAY_FOR_ANSWER.selected_columns, _plays.c.campaign_id, _plays.c.track_id,
+                             _plays.c.module_id).where(_plays.c.token == bindparam("token")))
+_ANSWERS_SHOWN = Prepared(select(PublicAnswer.__table__.c.position, PublicAnswer.__table__.c.choice,
+                                 PublicAnswer.__table__.c.correct, PublicAnswer.__table__.c.points)
+                          .where(PublicAnswer.__table__.c.play_id == bindparam("play_id")))
+
+
+def play_page(token: str) -> tuple[PlayPage, dict[int, Answered]] | None:
+    """The play with this token and its answers by position, on a driver connection (two statements)."""
+    if not token or len(token) > 64:
+        return None
+
+    def work(connection):
+        dialect = db.engine.dialect
+        cursor = connection.cursor()
+        found = _PLAY_PAGE.rows(cursor, dialect, {"token": token})
+        if not found:
+            return None
+        play = PlayPage(*found[0])
+        rows = _ANSWERS_SHOWN.rows(cursor, dialect, {"play_id": play.id})
+        return play, {position: Answered(choice, correct, points) for position, choice, correct, points in rows}
+
+    return run_on_driver(work)
 
 
 def play_for_answer(token: str) -> PlayRef | None:
