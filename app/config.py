@@ -46,6 +46,8 @@ class DefaultConfig:
     PUBLIC_RENDERED_ANSWERS = 4096  # answered states kept rendered per app server (public/answer_states.py)
     # how stale another server's write may leave this server's copy of the public catalogue (core/caching.py)
     CACHE_CHECK_SECONDS = 1.0
+    # a leaderboard's top rows are ranked at most once in this many seconds per server; a player's own row at once
+    PUBLIC_LEADERBOARD_SECONDS = 10
     # per client address and day, on top of each player's daily cap (a household or office shares an address)
     PUBLIC_PLAYS_PER_ADDRESS_PER_DAY = "300 per day"
     # an answer sooner than this after the previous one (or the start) keeps the play off the leaderboards

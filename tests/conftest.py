@@ -74,6 +74,8 @@ def _test_config(url: str) -> dict:
         "LESSON_MIN_READ_CHARS_PER_MINUTE": 0,
         # tests answer public quizzes at machine speed (tests/security/test_public_and_files.py sets it)
         "PUBLIC_MIN_SECONDS_PER_QUESTION": 0,
+        # boards ranked on every view (tests/public/test_catalogue_cache.py turns the ranking's cache on)
+        "PUBLIC_LEADERBOARD_SECONDS": 0,
     }
 
 

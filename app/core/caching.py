@@ -2,6 +2,7 @@
 
 - ``BoundedCache``: least-recently-used entries, for what never changes once written (a quiz version's
   questions, a rendered answered state): nothing to invalidate, only memory to bound.
+- ``TimedCache``: the same, each entry rebuilt once older than the reader allows (a leaderboard's top).
 - ``RevisionedCopy``: a value built from the database (the public catalogue), kept until its revision
   changes. Every ORM flush that writes a watched record bumps the revision's row in the same
   transaction (``watch``); this server drops its copy as soon as that commits, every other server
@@ -50,11 +51,26 @@ class BoundedCache:
         return len(self._items)
 
 
-def app_cache(name: str, size: int) -> BoundedCache:
-    """This app's BoundedCache called ``name`` (made on first use)."""
+class TimedCache(BoundedCache):
+    """A BoundedCache whose entries are rebuilt once older than ``seconds``: for what is read by many and
+    may lag behind for that long (a leaderboard's top rows)."""
+
+    def get_or_build(self, key: Hashable, build: Callable[[], Any], seconds: float = 0.0) -> Any:
+        now = time.monotonic()
+        built_at, value = super().get_or_build(key, lambda: (now, build()))
+        if now - built_at < seconds:
+            return value
+        value = build()
+        with self._lock:
+            self._items[key] = (time.monotonic(), value)
+        return value
+
+
+def app_cache(name: str, size: int, kind: type[BoundedCache] = BoundedCache) -> BoundedCache:
+    """This app's cache called ``name`` (made on first use)."""
     cache = current_app.extensions.get(name)
     if cache is None:
-        cache = current_app.extensions[name] = BoundedCache(size)
+        cache = current_app.extensions[name] = kind(size)
     return cache
 
 

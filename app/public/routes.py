@@ -189,9 +189,11 @@ def leaderboard(slug: str):
     board = request.args.get("board", "today")
     if board not in ("today", "all"):
         board = "today"
+    seconds = current_app.config["PUBLIC_LEADERBOARD_SECONDS"]
     top, mine = services.leaderboard(campaign, day=today() if board == "today" else None,
-                                     player_key=player_key())
-    return render_template("public/leaderboard.html", campaign=campaign, board=board, top=top, mine=mine)
+                                     player_key=player_key(), fresh_for=seconds)
+    return render_template("public/leaderboard.html", campaign=campaign, board=board, top=top, mine=mine,
+                           seconds=seconds)
 
 
 @bp.get("/c/<slug>/poster")

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.content.models import PublicModule, Question, QuizVersion
-from app.core.caching import app_cache
+from app.core.caching import TimedCache, app_cache
 from app.core.database import Prepared, run_on_driver
 from app.core.exceptions import CodedError
 from app.core.time import utcnow
@@ -410,38 +410,63 @@ class BoardRow:
     is_me: bool
 
 
-def leaderboard(campaign: Campaign, *, day: date | None = None, limit: int = 20,
-                player_key: str | None = None) -> tuple[list[BoardRow], BoardRow | None]:
+def leaderboard(campaign, *, day: date | None = None, limit: int = 20, player_key: str | None = None,
+                fresh_for: float = 0.0) -> tuple[list[BoardRow], BoardRow | None]:
     """Each player's best counted play (highest score, then fastest), the top ``limit``, and the
-    asking player's own row even when outside the top."""
-    filters = [PublicPlay.campaign_id == campaign.id, PublicPlay.counts.is_(True), PublicPlay.plausible.is_(True),
+    asking player's own row even when outside the top.
+
+    The top rows are the same for every reader: with ``fresh_for`` seconds they are ranked once per
+    server in that time (a 3·15 evening's readers cost one ranking a server every few seconds); the
+    asking player's own row is always read now, so a player sees their new best at once."""
+    ranked = _ranked(campaign.id, day)
+
+    def read_top() -> list:
+        return list(db.session.execute(select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.rank)))
+
+    top_rows = (app_cache("public_leaderboards", 256, TimedCache).get_or_build((campaign.id, day, limit), read_top,
+                                                                                 fresh_for)
+                if fresh_for > 0 else read_top())
+
+    def row(r) -> BoardRow:
+        return BoardRow(r.rank, mask(r.nickname), r.region, r.percent, r.seconds, r.player_key == player_key)
+
+    top = [row(r) for r in top_rows]
+    mine = None
+    if player_key and not any(r.is_me for r in top) and _has_counted_play(campaign.id, player_key, day):
+        found = db.session.execute(select(ranked).where(ranked.c.player_key == player_key)).first()
+        mine = row(found) if found else None
+    return top, mine
+
+
+def _board_filters(campaign_id: int, day: date | None) -> list:
+    filters = [PublicPlay.campaign_id == campaign_id, PublicPlay.counts.is_(True), PublicPlay.plausible.is_(True),
                PublicPlay.finished_at.is_not(None)]
     if day is not None:
         filters.append(PublicPlay.day == day)
+    return filters
+
+
+def _has_counted_play(campaign_id: int, player_key: str, day: date | None) -> bool:
+    return db.session.scalar(select(PublicPlay.id).where(*_board_filters(campaign_id, day),
+                                                         PublicPlay.player_key == player_key).limit(1)) is not None
+
+
+def _ranked(campaign_id: int, day: date | None):
     ranked_per_player = (
         select(PublicPlay.player_key, PublicPlay.nickname, PublicPlay.region, PublicPlay.percent,
                PublicPlay.seconds, PublicPlay.finished_at,
                func.row_number().over(partition_by=PublicPlay.player_key,
                                       order_by=(PublicPlay.percent.desc(), PublicPlay.seconds.asc(),
                                                 PublicPlay.finished_at.asc())).label("best"))
-        .where(*filters).subquery()
+        .where(*_board_filters(campaign_id, day)).subquery()
     )
-    ranked = (
+    return (
         select(ranked_per_player.c.player_key, ranked_per_player.c.nickname, ranked_per_player.c.region,
                ranked_per_player.c.percent, ranked_per_player.c.seconds,
                func.row_number().over(order_by=(ranked_per_player.c.percent.desc(), ranked_per_player.c.seconds.asc(),
                                                 ranked_per_player.c.finished_at.asc())).label("rank"))
         .where(ranked_per_player.c.best == 1).subquery()
     )
-    def row(r) -> BoardRow:
-        return BoardRow(r.rank, mask(r.nickname), r.region, r.percent, r.seconds, r.player_key == player_key)
-
-    top = [row(r) for r in db.session.execute(select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.rank))]
-    mine = None
-    if player_key and not any(r.is_me for r in top):
-        found = db.session.execute(select(ranked).where(ranked.c.player_key == player_key)).first()
-        mine = row(found) if found else None
-    return top, mine
 
 
 def best_today(player_key: str, campaign: Campaign, today: date) -> float | None:

@@ -11,7 +11,7 @@ from app.core.database import dispose_lean_engine
 from app.extensions import db
 from app.public.models import Campaign, CampaignTrack
 from tests.conftest import _test_config
-from tests.public.conftest import start_play
+from tests.public.conftest import play_through, start_play
 
 
 def _second_server(database_url, tmp_path, check_seconds):
@@ -63,3 +63,20 @@ def test_tracks_modules_and_publishing_reach_the_public_pages(app, client, campa
     campaign_row.published = False
     db.session.commit()
     assert client.get(f"/c/{campaign.slug}").status_code == 404
+
+
+def test_the_leaderboard_top_is_ranked_once_a_while_and_a_player_sees_their_own_row_at_once(app, campaign):
+    app.config["PUBLIC_LEADERBOARD_SECONDS"] = 3600
+    first, second = app.test_client(), app.test_client()
+    play = start_play(first, campaign, nickname="阿明")
+    play_through(first, play)
+    board = first.get(f"/c/{campaign.slug}/leaderboard").get_data(as_text=True)
+    assert "阿*" in board and "每 3600 秒更新" in board  # ranked now: the first view of this board
+    later = start_play(second, campaign, nickname="小红")
+    play_through(second, later)
+    # another reader gets the ranked top of before; the new player sees their own row at once
+    assert "小*" not in first.get(f"/c/{campaign.slug}/leaderboard").get_data(as_text=True)
+    own = second.get(f"/c/{campaign.slug}/leaderboard").get_data(as_text=True)
+    assert "小*" in own and 'class="me gap"' in own
+    app.config["PUBLIC_LEADERBOARD_SECONDS"] = 0  # ranked on every view again
+    assert "小*" in first.get(f"/c/{campaign.slug}/leaderboard").get_data(as_text=True)
