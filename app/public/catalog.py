@@ -3,14 +3,14 @@ those teach, the module library. Read-only."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.content.models import PublicModule, PublicModuleVersion, Question, Quiz
-from app.core.caching import copy_of, watch
+from app.core.caching import BoundedCache, copy_of, watch
 from app.extensions import db
 from app.public.models import Campaign, CampaignModule, CampaignTrack, campaign_phase
 
@@ -109,6 +109,8 @@ class CampaignView:
     tracks: tuple[TrackView, ...]
     modules: tuple[ModuleCard, ...]
     track_modules: dict[int, tuple[ModuleCard, ...]]
+    # the page's parts that are the same for every visitor, rendered once (public.routes.campaign)
+    rendered: BoundedCache = field(default_factory=lambda: BoundedCache(16), compare=False, repr=False)
 
     def phase(self, today: date) -> str:
         return campaign_phase(self.starts_on, self.ends_on, today)
@@ -119,6 +121,7 @@ class Catalogue:
     campaigns: dict[str, CampaignView]  # by slug
     campaigns_by_id: dict[int, CampaignView]
     modules_by_id: dict[int, ModuleCard]
+    modules_by_slug: dict[str, ModuleCard]
 
 
 # a write to any of these (admin pages, content sync) makes every server rebuild its copy
@@ -150,4 +153,4 @@ def _build_catalogue() -> Catalogue:
             tuple(modules[item.module_id] for item in campaign.modules if item.module_id in modules),
             {track_id: tuple(modules[m.id] for m in items if m.id in modules) for track_id, items in teach.items()},
         )
-    return Catalogue(campaigns, {c.id: c for c in campaigns.values()}, modules)
+    return Catalogue(campaigns, {c.id: c for c in campaigns.values()}, modules, {m.slug: m for m in modules.values()})

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.content.models import Question
 from app.core import ratelimits
@@ -110,14 +111,26 @@ def campaign(slug: str):
     campaign = _campaign_or_404(slug)
     day = today()
     key = player_key()
-    form = StartForm(tracks=campaign.tracks)
+    phase = campaign.phase(day)
     used = services.plays_today(key, campaign, day)
-    credit = _credited_unit(campaign)
     return render_template(
-        "public/campaign.html", campaign=campaign, phase=campaign.phase(day), form=form, tracks=campaign.tracks,
+        "public/campaign.html", campaign=campaign, phase=phase, parts=_campaign_parts(campaign, phase),
         plays_left=max(campaign.attempts_per_day - used, 0), best=services.best_today(key, campaign, day),
-        modules=campaign.modules, credit=credit, track_modules=campaign.track_modules,
+        credit=_credited_unit(campaign),
     )
+
+
+def _campaign_parts(campaign: catalog.CampaignView, phase: str) -> dict[str, Markup]:
+    """The campaign page's parts that are the same for every visitor (head, the start form's fields,
+    the modules), rendered once per phase and language and kept with this server's copy of the
+    campaign: they go when the catalogue is rebuilt after a change."""
+    def render() -> dict[str, Markup]:
+        context = {"campaign": campaign, "phase": phase, "tracks": campaign.tracks, "modules": campaign.modules,
+                   "track_modules": campaign.track_modules, "form": StartForm(tracks=campaign.tracks, meta={"csrf": False})}
+        return {name: Markup(render_template(f"public/_campaign_{name}.html", **context))
+                for name in ("head", "form_fields", "modules")}
+
+    return campaign.rendered.get_or_build((phase, current_locale()), render)
 
 
 def _credited_unit(campaign) -> OrgUnit | None:
@@ -285,7 +298,7 @@ def question(token: str, position: int):
     )
 
 
-def _page_context(play: services.PlayPage) -> dict:
+def _page_context(play: services.PlayPage | PublicPlay) -> dict:
     """A play page's title and way back, from the catalogue (the play's records when not in it)."""
     shelf = catalog.catalogue()
     campaign = shelf.campaigns_by_id.get(play.campaign_id) if play.campaign_id else None
@@ -401,7 +414,9 @@ def _same_answer_again(play, position: int) -> bool:
 
 @bp.get("/p/<token>/result")
 def result(token: str):
-    play = _play_or_404(token)
+    play = services.play_record(token)
+    if play is None:
+        abort(404)
     answered = services.answers_of(play)
     missing = services.next_position(play, answered)
     if missing is not None:
@@ -409,13 +424,15 @@ def result(token: str):
     if play.finished_at is None:  # scored after the last answer, unless that step was lost
         services.finish(play, answered, min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"])
         db.session.commit()
-    missed, to_read = services.missed_and_modules(play, answered)
-    context = _play_context(play)
+    missed, to_read = services.missed_and_modules(play, answered, catalog.catalogue().modules_by_slug)
+    context = _page_context(play)
+    campaign = context["campaign"]
+    key = player_key()
     return render_template(
         "public/result.html", play=play, answered=answered, missed=missed, to_read=to_read, context=context,
-        mine=services.player_key_matches(play, player_key()), form=ConfirmForm(), message=_score_message(play.percent or 0),
-        plays_left=max(play.campaign.attempts_per_day - services.plays_today(player_key(), play.campaign, today()), 0)
-        if play.campaign else None,
+        mine=services.player_key_matches(play, key), message=_score_message(play.percent or 0),
+        plays_left=max(campaign.attempts_per_day - services.plays_today(key, campaign, today()), 0)
+        if campaign else None,
     )
 
 

@@ -15,7 +15,7 @@ from datetime import date, datetime
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.content.models import PublicModule, Question, QuizVersion
 from app.core.caching import TimedCache, app_cache
@@ -140,7 +140,8 @@ _INSERT_ANSWER = insert(PublicAnswer.__table__)
 
 _questions = Question.__table__
 _QUESTION_SHOWN = select(_questions.c.id, _questions.c.kind, _questions.c.stem, _questions.c.options,
-                         _questions.c.answer, _questions.c.explanation).where(_questions.c.id == bindparam("id"))
+                         _questions.c.answer, _questions.c.explanation, _questions.c.module
+                         ).where(_questions.c.id == bindparam("id"))
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ class Shown:
     options: list
     answer: list
     explanation: dict
+    module: str | None  # the slug of the public module that teaches it
 
 
 def question_shown(question_id: int) -> Shown:
@@ -212,6 +214,13 @@ def play_for_answer(token: str) -> PlayRef | None:
         return None
     row = db.session.connection().execute(_PLAY_FOR_ANSWER, {"token": token}).first()
     return PlayRef(*row) if row else None
+
+
+def play_record(token: str) -> PublicPlay | None:
+    """The play with this token alone (its campaign or module come from the catalogue)."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(select(PublicPlay).where(PublicPlay.token == token))
 
 
 def play_by_token(token: str) -> PublicPlay | None:
@@ -388,16 +397,13 @@ def finish(play: PublicPlay, answered: dict[int, PublicAnswer], *, min_seconds: 
     return play
 
 
-def missed_and_modules(play: PublicPlay, answered: dict[int, PublicAnswer]) -> tuple[list[Question], list]:
-    """The questions answered wrongly, in play order, and the published modules that teach them."""
-    wrong_ids = [answered[p].question_id for p in sorted(answered) if not answered[p].correct]
-    questions = {q.id: q for q in db.session.scalars(select(Question).where(Question.id.in_(wrong_ids)))}
-    missed = [questions[i] for i in wrong_ids]
-    slugs = list(dict.fromkeys(q.module for q in missed if q.module))
-    modules = {m.slug: m for m in db.session.scalars(
-        select(PublicModule).where(PublicModule.slug.in_(slugs), PublicModule.published.is_(True))
-        .options(selectinload(PublicModule.current_version)))}
-    return missed, [modules[s] for s in slugs if s in modules]
+def missed_and_modules(play: PublicPlay, answered: dict[int, PublicAnswer],
+                       modules: dict[str, object]) -> tuple[list[Shown], list]:
+    """The questions answered wrongly, in play order, and of ``modules`` (published ones by slug) those
+    that teach them."""
+    missed = [question_shown(answered[p].question_id) for p in sorted(answered) if not answered[p].correct]
+    slugs = dict.fromkeys(q.module for q in missed if q.module)
+    return missed, [modules[slug] for slug in slugs if slug in modules]
 
 
 @dataclass(frozen=True)
