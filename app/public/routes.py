@@ -173,8 +173,9 @@ def start(slug: str):
     play = _start_play(campaign, track, nickname, form.region.data)
     if play is None:
         return redirect(url_for("public.campaign", slug=slug))
+    token = play.token  # read before the commit expires the record (no reload)
     db.session.commit()
-    return redirect(url_for("public.question", token=play.token, position=1))
+    return redirect(url_for("public.question", token=token, position=1))
 
 
 def _flash_errors(form: StartForm) -> None:
