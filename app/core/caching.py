@@ -18,7 +18,9 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, select, update
+from sqlalchemy import event, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.core.models import CacheRevision
@@ -129,9 +131,17 @@ def _bump_revisions(session: Session, _context) -> None:
     written = (*session.new, *session.dirty, *session.deleted)
     for name, models in _WATCHED.items():
         if name not in bumped and any(isinstance(item, models) for item in written):
-            session.connection().execute(update(CacheRevision).where(CacheRevision.name == name)
-                                         .values(revision=CacheRevision.revision + 1))
+            _bump(session.connection(), name)
             bumped.add(name)
+
+
+def _bump(connection, name: str) -> None:
+    """Revision ``name`` plus one, its row made if missing (an upsert: two servers may bump at once)."""
+    dialect = connection.dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(CacheRevision).values(name=name, revision=1)
+    connection.execute(statement.on_conflict_do_update(
+        index_elements=[CacheRevision.name], set_={"revision": CacheRevision.revision + 1}))
 
 
 @event.listens_for(Session, "after_commit")

@@ -80,3 +80,20 @@ def test_the_leaderboard_top_is_ranked_once_a_while_and_a_player_sees_their_own_
     assert "小*" in own and 'class="me gap"' in own
     app.config["PUBLIC_LEADERBOARD_SECONDS"] = 0  # ranked on every view again
     assert "小*" in first.get(f"/c/{campaign.slug}/leaderboard").get_data(as_text=True)
+
+
+def test_a_lost_revision_row_is_made_again_by_the_next_write(app, client, campaign):
+    """Bumping is an upsert: a database whose cache_revisions row is gone (emptied, restored from an
+    older dump) still tells every server to rebuild."""
+    from app.core.caching import current_revision
+    from app.core.models import CacheRevision
+
+    db.session.query(CacheRevision).delete()
+    db.session.commit()
+    assert current_revision("public") == 0
+    campaign.title = {**campaign.title, "zh_Hans": "新标题"}
+    db.session.commit()
+    first = current_revision("public")
+    campaign.title = {**campaign.title, "zh_Hans": "又一个新标题"}
+    db.session.commit()
+    assert current_revision("public") == first + 1 >= 2
