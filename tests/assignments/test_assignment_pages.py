@@ -10,7 +10,7 @@ from app.assignments.models import Assignment, Requirement
 from app.auth.models import Role
 from app.core.models import AuditEvent
 from app.extensions import db
-from tests.conftest import csrf_token, login
+from tests.conftest import count_queries, csrf_token, login
 
 NEW = "/hr/assignments/new"
 
@@ -169,3 +169,17 @@ def test_creating_needs_csrf_and_is_audited(client, make_user, tiny_content, org
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assignment.create"))
     assert event is not None and event.details["assignment"] == assignment.id
 
+
+def test_the_list_reads_its_rows_in_one_go_whatever_their_number(client, make_user, tiny_content, org):
+    make_user("hr_ho", roles=(Role.HR,), unit="HO", scope="HO")
+    make_user("t1", unit="BJ01")
+    login(client, "hr_ho")
+    _post(client, audience="BJ")
+    with count_queries() as one:
+        client.get("/hr/assignments")
+    for audience in ("SH", "SH01", "BJ01"):
+        assert _post(client, audience=audience).status_code == 302
+    with count_queries() as four:
+        listing = client.get("/hr/assignments").get_data(as_text=True)
+    assert listing.count("data-assignment=") == 4 and listing.count("测试课程") == 4
+    assert len(four) == len(one)
