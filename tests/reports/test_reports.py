@@ -75,9 +75,10 @@ def test_each_overdue_row_links_to_the_transcript_and_reminds_that_person(client
     row = re.search(rf'<tr><td class="mono"><a href="/hr/employees/{person.employee_no}">{person.employee_no}</a>'
                     r'(.*?)</tr>', page, re.S).group(1)
     assert "北京乙" in row and "北京分行朝阳支行" in row and "测试课程" in row and f"{YEAR}年1月2日" in row
-    assert re.search(r'<form method="post" action="/hr/overdue/remind"><input id="csrf_token" name="csrf_token" '
-                     rf'type="hidden" value="[^"]+"><input type="hidden" name="user" value="{person.id}">'
-                     r'<input type="hidden" name="next" value="/hr/overdue\?period=once&amp;unit=BJ">', row)
+    assert f'<button type="submit" form="remind-one" name="user" value="{person.id}" class="linkish" data-once>' in row
+    assert re.search(r'<form method="post" action="/hr/overdue/remind" id="remind-one"><input id="csrf_token" '
+                     r'name="csrf_token" type="hidden" value="[^"]+"><input type="hidden" name="next" '
+                     r'value="/hr/overdue\?period=once&amp;unit=BJ"></form>', page)
     assert client.get(f"/hr/employees/{person.employee_no}").status_code == 200
     assert page.count('<tr><td class="mono">') == 2  # 北京乙 and 北京丙; 北京甲 has finished
 
