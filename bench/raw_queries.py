@@ -4,7 +4,8 @@ connection pool, no ORM objects, no template.
 
 - overdue: the (due date, org path) groups of overdue requirements from requirement_totals in the
   list's order, then the first 500 open requirements past due of the groups that hold them
-  (through the partial index ix_requirements_open_org_path_due_date);
+  (through the partial index ix_requirements_open_org_path_due_date), then the titles of their courses
+  (once per course, as the page reads them);
 - assignments: each active assignment's course title and audience with its required, completed and
   overdue counts added up from assignment_totals.
 """
@@ -24,14 +25,17 @@ OVERDUE_GROUPS = text("""
 """).bindparams(bindparam("today", type_=Date)).columns(due_date=Date)
 
 OVERDUE_ROWS = text("""
-    SELECT u.id, u.employee_no, u.name, o.name, v.title, r.due_date
+    SELECT u.id, u.employee_no, u.name, o.name, r.course_id, r.due_date
     FROM requirements r JOIN users u ON u.id = r.user_id LEFT JOIN org_units o ON o.id = r.org_unit_id
-         JOIN courses c ON c.id = r.course_id LEFT JOIN course_versions v ON v.id = c.current_version_id
     WHERE r.active = :yes AND r.period = :period AND r.org_path LIKE :scope
       AND r.completed_on IS NULL AND r.due_date < :today AND r.org_path IN :paths AND r.due_date <= :last
     ORDER BY r.due_date, o.code, u.employee_no
     LIMIT :limit
 """).bindparams(bindparam("today", type_=Date), bindparam("last", type_=Date), bindparam("paths", expanding=True))
+
+COURSE_TITLES = text("""
+    SELECT c.id, v.title FROM courses c JOIN course_versions v ON v.id = c.current_version_id WHERE c.id IN :ids
+""").bindparams(bindparam("ids", expanding=True))
 
 ASSIGNMENTS = text("""
     SELECT a.id, v.title, o.name, t.required, t.completed, t.overdue
@@ -57,8 +61,10 @@ def overdue(session, scope_path: str, period: str, today, limit: int = 500) -> l
             break
     if not groups:
         return []
-    return session.execute(OVERDUE_ROWS, {**where, "paths": sorted({p for _, p in groups}),
+    rows = session.execute(OVERDUE_ROWS, {**where, "paths": sorted({p for _, p in groups}),
                                           "last": max(d for d, _ in groups), "limit": limit}).all()
+    titles = dict(session.execute(COURSE_TITLES, {"ids": sorted({row[4] for row in rows})}).all())
+    return [(*row[:4], titles.get(row[4]), row[5]) for row in rows]
 
 
 def assignments(session, today) -> list:

@@ -17,7 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import EXPORT_TARGETS_S, PAGE_TARGETS_MS, RSS_TARGET_MB, render  # noqa: E402
+from run import EXPORT_TARGETS_S, LAYOUT_LABEL, PAGE_TARGETS_MS, RSS_TARGET_MB, render  # noqa: E402
 
 COMMANDS = """\
 ```sh
@@ -46,6 +46,7 @@ LABELS = {
     "assignments": "Assignments page `/hr/assignments` (figures per assignment)",
     "transcript": "Employee transcript `/hr/employees/B000901`",
     "api": "API first page `/api/v1/completions` (500 records)",
+    "layout": LAYOUT_LABEL,
 }
 
 

@@ -7,12 +7,13 @@ import os
 import re
 import textwrap
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -176,6 +177,21 @@ def make_user(app, hasher, org):
         return user
 
     return make
+
+
+@contextmanager
+def count_queries():
+    """Count the SQL statements sent while the block runs."""
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def csrf_token(client, url: str = "/login") -> str:

@@ -23,4 +23,11 @@ def period_name(period: str) -> str:
 
 
 def cycle_name(cycle: str) -> str:
-    return {"once": _("once"), "annual": _("every year"), "semiannual": _("every half-year")}.get(cycle, cycle)
+    """'annual' → 每年; only the name asked for is translated (a list calls this once per row)."""
+    if cycle == "once":
+        return _("once")
+    if cycle == "annual":
+        return _("every year")
+    if cycle == "semiannual":
+        return _("every half-year")
+    return cycle

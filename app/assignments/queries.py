@@ -8,23 +8,31 @@ from datetime import date
 from sqlalchemy import case, func, select
 
 from app.assignments.models import Assignment, AssignmentTotal
+from app.content.models import Course, CourseVersion
 from app.extensions import db
 from app.org.models import OrgUnit
 
 
 @dataclass(frozen=True)
 class AssignmentRow:
+    """One line of the assignments page: the assignment (its rule), its course's title, its audience and figures."""
+
     assignment: Assignment
+    course_title: dict | None
+    audience_name: str | None  # None: the whole bank
     required: int
     completed: int
     overdue: int
 
 
 def assignment_figures(scope: OrgUnit | None, today: date) -> list[AssignmentRow]:
-    """Active assignments within ``scope`` with required / completed / overdue counts, in one query."""
+    """Active assignments within ``scope`` with required / completed / overdue counts, in one query
+    (the course title and the audience's name come with it: no query per row)."""
     counts = _counts(today)
     query = (
-        select(Assignment, counts.c.required, counts.c.completed, counts.c.overdue)
+        select(Assignment, CourseVersion.title, OrgUnit.name, counts.c.required, counts.c.completed, counts.c.overdue)
+        .join(Course, Assignment.course_id == Course.id)
+        .outerjoin(CourseVersion, Course.current_version_id == CourseVersion.id)
         .outerjoin(counts, counts.c.assignment_id == Assignment.id)
         .outerjoin(OrgUnit, Assignment.audience_org_id == OrgUnit.id)
         .where(Assignment.active.is_(True))
@@ -32,8 +40,8 @@ def assignment_figures(scope: OrgUnit | None, today: date) -> list[AssignmentRow
     )
     if scope is not None:
         query = query.where(OrgUnit.path.like(scope.path + "%"))
-    return [AssignmentRow(a, int(required or 0), int(completed or 0), int(overdue or 0))
-            for a, required, completed, overdue in db.session.execute(query)]
+    return [AssignmentRow(a, title, audience, int(required or 0), int(completed or 0), int(overdue or 0))
+            for a, title, audience, required, completed, overdue in db.session.execute(query)]
 
 
 def _counts(today: date):

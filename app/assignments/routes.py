@@ -75,10 +75,18 @@ def _rule(form: AssignmentForm) -> rules.DueRule:
     )
 
 
-@bp.route("", methods=["GET", "POST"])
+@bp.get("")
 @role_required(Role.HR)
 def index():
-    """Assignments within my scope with their live figures, and the form to add one."""
+    """Assignments within my scope with their live figures (a new one is made on its own page)."""
+    scope = _scope()
+    return render_template("assignments/index.html", rows=queries.assignment_figures(scope, business_today()))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.HR)
+def new():
+    """Assign a course to an audience within my scope; a due date already past asks for confirmation."""
     scope = _scope()
     form = AssignmentForm()
     _fill_choices(form, scope)
@@ -90,15 +98,10 @@ def index():
         late = _overdue_at_once(course, audience, positions, rule, today)
         if late and form.confirm_overdue.data != str(late):
             form.confirm_overdue.data = str(late)
-            return _page(form, scope, today, overdue_warning=late), 200
+            return render_template("assignments/new.html", form=form, overdue_warning=late), 200
         if _create(form, course, audience, positions, rule, scope, today):
             return redirect(url_for(".index"))
-    return _page(form, scope, business_today()), 400 if form.errors else 200
-
-
-def _page(form: AssignmentForm, scope: OrgUnit | None, today, **extra) -> str:
-    return render_template("assignments/index.html", form=form, rows=queries.assignment_figures(scope, today),
-                           scope=scope, confirm=ConfirmForm(), **extra)
+    return render_template("assignments/new.html", form=form), 400 if form.errors else 200
 
 
 def _overdue_at_once(course, audience, positions: list[str], rule: rules.DueRule, today) -> int:

@@ -7,10 +7,12 @@ from functools import lru_cache
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, format_timedelta, get_locale
+from jinja2 import pass_context
 
 from app.core.i18n import HTML_LANG, LANGUAGE_NAMES
 from app.core.multilingual import pick, term
 from app.core.time import as_utc
+from app.core.urls import url_maker
 
 
 def current_locale() -> str:
@@ -23,19 +25,21 @@ def current_locale() -> str:
     return "en"
 
 
-def _date_filter(value, fmt: str = "medium") -> str:
-    """A date or datetime in the reader's language (datetimes shown in China Standard Time)."""
+@pass_context
+def _date_filter(context, value, fmt: str = "medium") -> str:
+    """A date or datetime in the reader's language (datetimes shown in China Standard Time); the language
+    is the page's own (its context), not looked up again for each of the rows of a long list."""
     if not value:
         return ""
     if isinstance(value, datetime):
         return format_date(as_utc(value), fmt)
-    return _plain_date(value, fmt, str(get_locale()))
+    return _plain_date(value, fmt, context.get("current_locale") or current_locale())
 
 
 @lru_cache(maxsize=4096)
 def _plain_date(value: date, fmt: str, locale: str) -> str:
     """A calendar day depends on the language only: formatted once per day, format and language (a list of
-    500 rows shows a handful of due dates)."""
+    500 rows shows a handful of due dates). ``locale`` is current_locale(), the key of Flask-Babel's own."""
     return format_date(value, fmt)
 
 
@@ -53,6 +57,7 @@ def register(app: Flask) -> None:
             "term": lambda text: term(text, locale),
         }
 
+    app.jinja_env.globals["url_maker"] = url_maker
     app.jinja_env.filters["datetime"] = lambda v, fmt="medium": format_datetime(as_utc(v), fmt) if v else ""
     app.jinja_env.filters["date"] = _date_filter
     app.jinja_env.filters["points"] = lambda v: "" if v is None else f"{v:.2f}".rstrip("0").rstrip(".")

@@ -173,18 +173,27 @@ def overdue(unit: OrgUnit, period: str | list[str], today: date, limit: int = 50
         Requirement.due_date <= max(due for due, _ in groups))).all()
     if len(rows) < limit and not complete:  # the totals promised more rows than are there: read them all
         rows = db.session.execute(query).all()
-    return [OverdueRow(*row) for row in rows]
+    titles = _course_titles({row.course_id for row in rows})
+    return [OverdueRow(user_id, employee_no, name, unit_name, titles.get(course_id), due_date)
+            for user_id, employee_no, name, unit_name, course_id, due_date in rows]
+
+
+def _course_titles(course_ids: set[int]) -> dict[int, dict]:
+    """The current title of each of these courses: read once per course, not once per row of a list."""
+    if not course_ids:
+        return {}
+    return dict(db.session.execute(
+        select(Course.id, CourseVersion.title).join(CourseVersion, Course.current_version_id == CourseVersion.id)
+        .where(Course.id.in_(sorted(course_ids)))).all())
 
 
 def _overdue_rows(unit: OrgUnit, period: str | list[str], today: date, limit: int):
-    """The list's query: only the columns the page shows (up to 500 rows)."""
+    """The list's query: only the columns the page shows (up to 500 rows; the course as its id)."""
     return (
-        select(User.id, User.employee_no, User.name, OrgUnit.name, CourseVersion.title, Requirement.due_date)
+        select(User.id, User.employee_no, User.name, OrgUnit.name, Requirement.course_id, Requirement.due_date)
         .select_from(Requirement)
         .join(User, Requirement.user_id == User.id)
         .outerjoin(OrgUnit, Requirement.org_unit_id == OrgUnit.id)
-        .join(Course, Requirement.course_id == Course.id)
-        .outerjoin(CourseVersion, Course.current_version_id == CourseVersion.id)
         .where(_in(unit, period), overdue_rule(today))
         .order_by(Requirement.due_date, OrgUnit.code, User.employee_no)
         .limit(limit)
@@ -194,7 +203,7 @@ def _overdue_rows(unit: OrgUnit, period: str | list[str], today: date, limit: in
 def _overdue_groups(unit: OrgUnit, period: str | list[str], today: date, limit: int) -> tuple[list, bool]:
     """The (due date, org path) groups with overdue requirements in the list's order (due date, unit code),
     from the totals, up to the first ones that hold ``limit`` rows; and whether that is all of them."""
-    count = _overdue_total(today)
+    count = func.sum(_T.required - _T.completed)  # _overdue_total: every row here is due before today
     rows = db.session.execute(
         select(_T.due_date, _T.org_path, count)
         .outerjoin(OrgUnit, OrgUnit.path == _T.org_path)

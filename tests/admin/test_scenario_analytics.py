@@ -5,32 +5,16 @@ from __future__ import annotations
 import random
 import re
 from collections import Counter
-from contextlib import contextmanager
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.auth.models import Role
 from app.content.models import Scenario
 from app.content.services import sync_content
 from app.extensions import db
 from app.quizzes import scenario_services
-from tests.conftest import login, write_tree
+from tests.conftest import count_queries, login, write_tree
 from tests.scenario_fixture import TINY_SCENARIO
-
-
-@contextmanager
-def count_queries():
-    """Count the SQL statements sent while the block runs."""
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def _generate_runs(make_user, count: int, rng: random.Random):

@@ -50,6 +50,8 @@ def test_hr_imports_assigns_and_watches_figures_move(page, live_server, app, tin
     assert db.session.scalar(select(db.func.count()).select_from(User).where(User.employee_no.like("E7%"))) == 3
 
     page.goto(f"{live_server}/hr/assignments")
+    page.click("a#new-assignment")
+    page.wait_for_url(re.compile(r".*/hr/assignments/new$"))
     page.select_option('select[name="course"]', "tiny-course")
     page.select_option('select[name="audience"]', "")  # the whole bank
     page.select_option('select[name="cycle"]', "annual")

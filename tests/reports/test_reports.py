@@ -67,6 +67,22 @@ def test_head_office_figures_and_drill_down(client, bank):
     assert "北京乙" in overdue and "北京甲" not in overdue
 
 
+def test_each_overdue_row_links_to_the_transcript_and_reminds_that_person(client, bank):
+    login(client, "hr_ho")
+    url = "/hr/overdue?period=once&unit=BJ"
+    page = client.get(url).get_data(as_text=True)
+    person = bank["b"]
+    row = re.search(rf'<tr><td class="mono"><a href="/hr/employees/{person.employee_no}">{person.employee_no}</a>'
+                    r'(.*?)</tr>', page, re.S).group(1)
+    assert "北京乙" in row and "北京分行朝阳支行" in row and "测试课程" in row and f"{YEAR}年1月2日" in row
+    assert f'<button type="submit" form="remind-one" name="user" value="{person.id}" class="linkish" data-once>' in row
+    assert re.search(r'<form method="post" action="/hr/overdue/remind" id="remind-one"><input id="csrf_token" '
+                     r'name="csrf_token" type="hidden" value="[^"]+"><input type="hidden" name="next" '
+                     r'value="/hr/overdue\?period=once&amp;unit=BJ"></form>', page)
+    assert client.get(f"/hr/employees/{person.employee_no}").status_code == 200
+    assert page.count('<tr><td class="mono">') == 2  # 北京乙 and 北京丙; 北京甲 has finished
+
+
 def test_transcript_shows_status_attempts_and_certificate(client, bank):
     login(client, "hr_ho")
     page = client.get(f"/hr/employees/{bank['a'].employee_no}").get_data(as_text=True)

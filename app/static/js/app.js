@@ -116,9 +116,11 @@
     });
   });
 
-  // Buttons marked data-once submit their form a single time (double clicks, impatient taps).
+  // Buttons marked data-once submit their form a single time (double clicks, impatient taps), also
+  // when they sit outside the form they submit (form="…", as the overdue list's row buttons do).
   document.addEventListener("submit", function (event) {
-    var button = event.target.querySelector("[data-once]");
+    var submitter = event.submitter && event.submitter.hasAttribute("data-once") ? event.submitter : null;
+    var button = submitter || event.target.querySelector("[data-once]");
     if (!button || event.defaultPrevented) { return; }
     if (event.submitter && event.submitter.hasAttribute("data-save")) { return; }
     if (event.target.dataset.sent) { event.preventDefault(); return; }
