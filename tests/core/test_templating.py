@@ -39,3 +39,19 @@ def test_the_date_filter_follows_the_language_of_each_page(app):
                 shown.setdefault(locale, set()).add(render_template_string("{{ day | date }}", day=day))
     assert shown["en"] == {"Jun 30, 2026"} and shown["zh_Hans"] == {"2026年6月30日"}
     assert all(len(texts) == 1 for texts in shown.values())
+
+
+def test_templates_follow_the_language_in_and_out_of_force_locale(app):
+    """Template strings are looked up once per request and language: an email rendered in the
+    recipient's language inside a page's request gets that language, and the page its own after."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ _('Sign in') }}"
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        assert render_template_string(page) == "登录"
+        with force_locale("en"):
+            assert render_template_string(page) == "Sign in"
+        with force_locale("zh_Hant"):
+            assert render_template_string(page) == "登錄"
+        assert render_template_string(page) == "登录"
