@@ -9,6 +9,7 @@ from app.core import errors, ratelimits, security, templating
 from app.core import logging as app_logging
 from app.core.database import configure_sqlite, include_name
 from app.core.i18n import select_locale, select_timezone
+from app.core.sessions import SessionInterface
 from app.core.time import set_business_zone
 from app.extensions import babel, csrf, db, login_manager, migrate
 
@@ -21,6 +22,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     """
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     _configure(app, config)
+    app.session_interface = SessionInterface()
 
     app_logging.configure(app)
     _init_extensions(app)

@@ -11,6 +11,7 @@ from flask import (
     current_app,
     flash,
     g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -291,12 +292,16 @@ def question(token: str, position: int):
     item = services.question_shown(drawn.question_id)
     key = player_key()
     mine = services.player_key_matches(play, key)
-    return render_template(
-        "public/question.html", play=play, position=position, question=item, options=_option_texts(item, drawn.order),
+    # the page's script loads the next question in place: the question alone, without the layout
+    template = "public/_question.html" if _from_script() else "public/question.html"
+    response = make_response(render_template(
+        template, play=play, position=position, question=item, options=_option_texts(item, drawn.order),
         order=drawn.order, answer=answered.get(position), mine=mine, context=_page_context(play),
         answer_token=players.answer_token(current_app.secret_key, token, key) if mine else None,
         next_url=_next_url(token, position, play.question_count),
-    )
+    ))
+    response.vary.add("X-Requested-With")  # the same address answers a page or a fragment
+    return response
 
 
 def _page_context(play: services.PlayPage | PublicPlay) -> dict:

@@ -1,6 +1,7 @@
 -- wrk script: whole public plays, one connection per thread, each connection a player who
 -- opens the campaign, starts a play, then for every question reads it and answers it the way the
--- page's script does (one request, the answered state comes back in place), then opens the results
+-- page's script does (one request, the answered state comes back in place; the next question is
+-- loaded in place too, the first one being the page the start leads to), then opens the results
 -- page: 22 requests a play. The session cookie a response sets replaces the one sent, as a browser
 -- does. Counts completed plays and any unexpected status.
 local threads = {}
@@ -41,7 +42,11 @@ function request()
     return wrk.format("POST", "/c/" .. slug .. "/play", {["Cookie"] = cookie(),
       ["Content-Type"] = "application/x-www-form-urlencoded"}, "csrf_token=" .. csrf .. "&track=" .. track)
   elseif step == "question" then
-    return wrk.format("GET", play .. "/" .. position, {["Cookie"] = cookie()})
+    if position == 1 then  -- the play start's redirect loads the first question as a page
+      return wrk.format("GET", play .. "/" .. position, {["Cookie"] = cookie()})
+    end
+    -- then the page's script loads each next question in place (the question alone)
+    return wrk.format("GET", play .. "/" .. position, {["Cookie"] = cookie(), ["X-Requested-With"] = "fetch"})
   elseif step == "answer" then
     return wrk.format("POST", play .. "/" .. position, {["Cookie"] = cookie(),
       ["Content-Type"] = "application/x-www-form-urlencoded", ["X-Requested-With"] = "fetch"},

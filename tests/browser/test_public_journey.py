@@ -118,6 +118,34 @@ def test_with_javascript_an_answer_is_one_request_answered_in_place(phone, live_
     assert page.locator(".verdict").count() == 1 and page.locator("form.answer-form").count() == 0
 
 
+def test_with_javascript_the_next_question_comes_in_place_and_the_address_follows(phone, live_server,
+                                                                                 running_campaign):
+    page = phone
+    _start(page, live_server, running_campaign)
+    first_stem = page.inner_text(".stem")
+    sent = []
+    page.on("request", lambda request: sent.append((request.method, request.resource_type))
+            if "/p/" in request.url else None)
+    page.locator("form.answer-form label.option").first.click()
+    page.click("form.answer-form button[type=submit]")
+    page.wait_for_selector(".verdict")
+    page.click("a[data-next-question]")
+    page.wait_for_url(re.compile(r".*/p/[^/]+/2$"))
+    page.wait_for_selector("form.answer-form")
+    assert sent == [("POST", "fetch"), ("GET", "fetch")]  # no page load at all
+    assert page.inner_text(".stem") != first_stem and "第2题" in page.title()
+    assert page.evaluate("document.querySelector('.progress-line progress').value") == 1
+    # the question loaded in place answers in place too, and going back shows the first one answered
+    page.locator("form.answer-form label.option").first.click()
+    page.click("form.answer-form button[type=submit]")
+    page.wait_for_selector(".verdict")
+    assert sent[-1] == ("POST", "fetch")
+    page.go_back()
+    page.wait_for_url(re.compile(r".*/p/[^/]+/1$"))
+    page.wait_for_selector(".verdict")
+    assert page.inner_text(".stem") == first_stem
+
+
 def test_without_javascript_a_whole_quiz_still_plays(browser, live_server, running_campaign):
     context = browser.new_context(java_script_enabled=False, locale="zh-CN", viewport={"width": 360, "height": 740})
     page = context.new_page()

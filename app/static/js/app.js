@@ -100,7 +100,7 @@
     var verdict = section.querySelector(".verdict");
     if (verdict) { verdict.setAttribute("tabindex", "-1"); verdict.focus(); }
   };
-  document.querySelectorAll("form.answer-form").forEach(function (answerForm) {
+  var bindAnswerForm = function (answerForm) {
     answerForm.addEventListener("submit", function (event) {
       event.preventDefault();
       if (answerForm.dataset.sending) { return; }
@@ -114,6 +114,46 @@
         .then(function (html) { showAnswer(answerForm, html); })
         .catch(function () { answerForm.submit(); });
     });
+  };
+  document.querySelectorAll("form.answer-form").forEach(bindAnswerForm);
+
+  // "Next question" loads the next question in place (the question alone, one light request) and the
+  // address follows; if anything goes wrong, the link is simply followed.
+  var showQuestion = function (html) {
+    var holder = document.createElement("div");
+    holder.innerHTML = html;  // rendered (and escaped) by the server's template
+    var next = holder.querySelector(".play");
+    var current = document.querySelector(".play");
+    if (!next || !current) { return false; }
+    current.replaceWith(next);
+    document.title = next.getAttribute("data-title") || document.title;
+    next.querySelectorAll("form.answer-form").forEach(bindAnswerForm);
+    window.scrollTo(0, 0);
+    var stem = next.querySelector(".stem");
+    if (stem) { stem.setAttribute("tabindex", "-1"); stem.focus(); }
+    return true;
+  };
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-next-question]");
+    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) {
+      return;
+    }
+    event.preventDefault();
+    fetch(link.href, {credentials: "same-origin", headers: {"X-Requested-With": "fetch"}})
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        return response.text().then(function (html) { return {url: response.url, html: html}; });
+      })
+      .then(function (loaded) {
+        window.history.pushState({question: loaded.url}, "", loaded.url);
+        swapped = true;
+        if (!showQuestion(loaded.html)) { window.location.href = loaded.url; }
+      })
+      .catch(function () { window.location.href = link.href; });
+  });
+  var swapped = false;  // once a question was loaded in place, going back or forward loads the page
+  window.addEventListener("popstate", function () {
+    if (swapped) { window.location.reload(); }
   });
 
   // Buttons marked data-once submit their form a single time (double clicks, impatient taps), also
