@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from app.content.models import Question
 from app.core import ratelimits
+from app.core.caching import app_cache
 from app.core.forms import ConfirmForm, VerifyForm
 from app.core.multilingual import pick
 from app.core.redirects import redirect_back
@@ -374,16 +375,8 @@ def _answered(play: services.PlayRef, position: int, outcome: services.Outcome):
                                options=_option_texts(item, drawn.order), order=drawn.order, answer=answer,
                                next_url=answer_states.NEXT_URL_SLOT)
 
-    html = _rendered_answers().get_or_render(key, render)
+    html = app_cache("public_answered", current_app.config["PUBLIC_RENDERED_ANSWERS"]).get_or_build(key, render)
     return answer_states.with_next_url(html, _next_url(play.token, position, play.question_count))
-
-
-def _rendered_answers() -> answer_states.RenderedCache:
-    cache = current_app.extensions.get("public_answered")
-    if cache is None:
-        cache = current_app.extensions["public_answered"] = answer_states.RenderedCache(
-            current_app.config["PUBLIC_RENDERED_ANSWERS"])
-    return cache
 
 
 def _refused(play: PublicPlay | services.PlayRef, code: str):

@@ -166,22 +166,12 @@ def question_shown(question_id: int) -> Shown:
 
 
 @dataclass(frozen=True)
-class PlayPage:
-    """A play as its question pages show it, read without the ORM (the public hot path)."""
+class PlayPage(PlayRef):
+    """A play as its question pages show it: what answering needs, and what it belongs to."""
 
-    id: int
-    token: str
-    player_key: str
-    finished_at: datetime | None
-    question_count: int
-    drawn: list
-    started_at: datetime
     campaign_id: int | None
     track_id: int | None
     module_id: int | None
-
-    def question_at(self, position: int) -> DrawnQuestion | None:
-        return drawn_at(self.drawn, position)
 
 
 _PLAY_PAGE = Prepared(select(*_PLAY_FOR_ANSWER.selected_columns, _plays.c.campaign_id, _plays.c.track_id,
