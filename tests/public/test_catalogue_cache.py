@@ -97,3 +97,21 @@ def test_a_lost_revision_row_is_made_again_by_the_next_write(app, client, campai
     campaign.title = {**campaign.title, "zh_Hans": "又一个新标题"}
     db.session.commit()
     assert current_revision("public") == first + 1 >= 2
+
+
+def test_a_write_after_a_rolled_back_savepoint_still_tells_other_servers(app, campaign):
+    """A revision is bumped once a transaction; a savepoint rolled back takes its bump with it, and the
+    transaction's later writes must bump again."""
+    from app.core.caching import current_revision
+
+    before = current_revision("public")
+    try:
+        with db.session.begin_nested():
+            campaign.title = {**campaign.title, "zh_Hans": "不会保存的标题"}
+            db.session.flush()
+            raise RuntimeError("refused")
+    except RuntimeError:
+        pass
+    campaign.theme = {**campaign.theme, "zh_Hans": "会保存的主题"}
+    db.session.commit()
+    assert current_revision("public") == before + 1
