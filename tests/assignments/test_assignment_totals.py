@@ -3,7 +3,6 @@ assignments page's figures from them follow rules.status."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
@@ -14,6 +13,7 @@ from app.auth.models import Role
 from app.content.models import Course
 from app.extensions import db
 from app.org.models import OrgUnit
+from tests.assignments.grid import requirement_grid
 
 TODAY = date(2026, 6, 15)
 
@@ -72,21 +72,7 @@ def test_totals_follow_every_kind_of_change(org, make_user, tiny_content):
 
 
 def test_page_figures_follow_the_one_rule(org, make_user, tiny_content):
-    hr = make_user("hr", roles=(Role.HR,), unit="HO", scope="HO")
-    course = db.session.scalar(select(Course))
-    assignment = services.create_assignment(course, audience=None, positions=[], rule=_rule(TODAY), actor=hr,
-                                            scope=None, today=TODAY)
-    cases = list(itertools.product(
-        (TODAY - timedelta(days=1), TODAY, TODAY + timedelta(days=1)),              # due
-        (None, TODAY - timedelta(days=2), TODAY, TODAY + timedelta(days=2)),        # completed on
-        (False, True)))                                                             # active
-    for index, (due, completed_on, active) in enumerate(cases):
-        user = make_user(f"u{index}")
-        db.session.add(Requirement(
-            user_id=user.id, course_id=course.id, assignment_id=assignment.id, period=f"t{index}", active=active,
-            window_start=date(2026, 1, 1), due_date=due, org_unit_id=user.org_unit_id, org_path=user.org_unit.path,
-            completed_on=completed_on, completed_at=None if completed_on is None else func.current_timestamp()))
-    db.session.commit()
+    assignment, _cases = requirement_grid(make_user, TODAY, "active")
     rows = db.session.execute(select(Requirement.due_date, Requirement.completed_on, Requirement.started_at)
                               .where(Requirement.assignment_id == assignment.id, Requirement.active.is_(True))).all()
     statuses = [rules.status(due, done, started is not None, TODAY) for due, done, started in rows]

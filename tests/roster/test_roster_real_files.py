@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from datetime import date
 
 import pytest
@@ -17,7 +16,7 @@ from app.auth.models import Role, User
 from app.extensions import db
 from app.roster import files as roster
 from tests.conftest import csrf_token, login
-from tests.workbooks import with_cached_formula
+from tests.workbooks import with_cached_formula, with_part_changed
 
 HEADER = ["工号", "姓名", "机构代码", "岗位", "入职日期", "状态"]
 
@@ -180,16 +179,9 @@ def test_old_xls_workbooks_are_read_and_their_formulas_refused():
 
 def test_a_wps_workbook_with_absolute_part_names_is_read():
     content = book([["100123", "王小明", "BJ01", "柜员", "2021-03-15", "在职"]])
-    source = zipfile.ZipFile(io.BytesIO(content))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b'Target="worksheets/', b'Target="/xl/worksheets/')
-                data = data.replace(b'Target="/xl/worksheets/', b'Target="/xl/worksheets/')
-            target.writestr(item, data)
-    parsed = roster.read("wps.et", out.getvalue())
+    wps = with_part_changed(content, "xl/_rels/workbook.xml.rels",
+                            lambda data: data.replace(b'Target="worksheets/', b'Target="/xl/worksheets/'))
+    parsed = roster.read("wps.et", wps)
     assert parsed.errors == [] and parsed.employees[0].name == "王小明"
 
 
