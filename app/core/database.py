@@ -79,13 +79,15 @@ def run_on_driver(work: Callable[[object], T]) -> T:
     The app's engine pings each connection it hands out (pool_pre_ping): a round trip to PostgreSQL
     before every request's first statement. This engine does not; a connection the server dropped
     (a restart, a failover) is caught where it fails instead, replaced, and ``work`` run once more —
-    the optimistic disconnect handling SQLAlchemy documents. ``work`` commits its own transaction;
-    anything else is rolled back when the connection goes back to the pool."""
+    the optimistic disconnect handling SQLAlchemy documents. The transaction commits when ``work``
+    returns and is rolled back (the connection going back to the pool) when it raises."""
     engine = _lean_engine()
     for attempt in (1, 2):
         connection = engine.raw_connection()
         try:
-            return work(connection)
+            result = work(connection)
+            connection.commit()
+            return result
         except engine.dialect.loaded_dbapi.Error as error:
             if attempt == 1 and engine.dialect.is_disconnect(error, connection.dbapi_connection, None):
                 connection.invalidate()

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from app.content.models import Question
 from app.core import ratelimits
 from app.core.caching import app_cache
+from app.core.database import run_on_driver
 from app.core.forms import ConfirmForm, VerifyForm
 from app.core.multilingual import pick
 from app.core.redirects import redirect_back
@@ -280,7 +281,7 @@ def _play_or_404(token: str) -> PublicPlay:
 @bp.get("/p/<token>/<int:position>")
 def question(token: str, position: int):
     """One question per screen; once answered, the same screen shows right or wrong and why."""
-    found = services.play_page(token)
+    found = run_on_driver(lambda connection: services.read_play_page(connection, token))
     if found is None:
         abort(404)
     play, answered = found
@@ -343,9 +344,9 @@ def submit(token: str, position: int):
     try:
         if not shown.isdigit() or len(shown) > 12:
             raise PlayError("not_drawn")
-        recorded = services.answer_now(token, position, int(shown), request.form.getlist("choice"),
-                                       player_key=key,
-                                       min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"])
+        recorded = run_on_driver(lambda connection: services.record_answer(
+            connection, token, position, int(shown), request.form.getlist("choice"), player_key=key,
+            min_seconds=current_app.config["PUBLIC_MIN_SECONDS_PER_QUESTION"]))
     except PlayError as error:
         return _answer_refused(token, position, error.code)
     if recorded is None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from app.content.models import PublicModule, Question, QuizVersion
 from app.core.caching import TimedCache, app_cache
-from app.core.database import Prepared, run_on_driver
+from app.core.database import Prepared
 from app.core.exceptions import CodedError
 from app.core.time import utcnow
 from app.extensions import db
@@ -181,22 +181,19 @@ _ANSWERS_SHOWN = Prepared(select(PublicAnswer.__table__.c.position, PublicAnswer
                           .where(PublicAnswer.__table__.c.play_id == bindparam("play_id")))
 
 
-def play_page(token: str) -> tuple[PlayPage, dict[int, Answered]] | None:
-    """The play with this token and its answers by position, on a driver connection (two statements)."""
+def read_play_page(connection, token: str) -> tuple[PlayPage, dict[int, Answered]] | None:
+    """The play with this token and its answers by position, on a driver connection (two statements;
+    the caller runs it with core.database.run_on_driver)."""
     if not token or len(token) > 64:
         return None
-
-    def work(connection):
-        dialect = db.engine.dialect
-        cursor = connection.cursor()
-        found = _PLAY_PAGE.rows(cursor, dialect, {"token": token})
-        if not found:
-            return None
-        play = PlayPage(*found[0])
-        rows = _ANSWERS_SHOWN.rows(cursor, dialect, {"play_id": play.id})
-        return play, {position: Answered(choice, correct, points) for position, choice, correct, points in rows}
-
-    return run_on_driver(work)
+    dialect = db.engine.dialect
+    cursor = connection.cursor()
+    found = _PLAY_PAGE.rows(cursor, dialect, {"token": token})
+    if not found:
+        return None
+    play = PlayPage(*found[0])
+    rows = _ANSWERS_SHOWN.rows(cursor, dialect, {"play_id": play.id})
+    return play, {position: Answered(choice, correct, points) for position, choice, correct, points in rows}
 
 
 def play_for_answer(token: str) -> PlayRef | None:
@@ -240,7 +237,7 @@ class Answered:
 
 def answer(play: PublicPlay | PlayRef, position: int, question_id: int, indexes: list[str], *, player_key: str) -> Outcome:
     """Grade and record the answer to question ``position`` (1-based) of the play, in the session's
-    transaction (the caller commits); the public endpoint uses ``answer_now``.
+    transaction (the caller commits); the public endpoint uses ``record_answer``.
 
     Refused, recording nothing: someone else's play, a question not drawn at that position, an
     empty or impossible choice, a question already answered (also the second of a double submit).
@@ -301,41 +298,35 @@ class Recorded:
     outcome: Outcome
 
 
-def answer_now(token: str, position: int, question_id: int, indexes: list[str], *, player_key: str,
-               min_seconds: float = 2.0) -> Recorded | None:
-    """The public answer endpoint's hot path: read the play (with how many answers it has), grade,
-    record, and score the play after its last answer, in one short transaction on a driver connection
-    (core.database.run_on_driver; Core statements compiled once: Prepared). None when no play has this
-    token; refusals as ``answer``'s, recording nothing.
+def record_answer(connection, token: str, position: int, question_id: int, indexes: list[str], *,
+                  player_key: str, min_seconds: float = 2.0) -> Recorded | None:
+    """The public answer endpoint's hot path, on a driver connection (the caller runs it with
+    core.database.run_on_driver, which commits): read the play (with how many answers it has), grade,
+    record, and score the play after its last answer — Core statements compiled once (Prepared). None
+    when no play has this token; refusals as ``answer``'s, recording nothing.
 
     Two last answers of one play sent at once may each count the other's as missing: the play is then
     scored by its result page (``finish``)."""
     if not token or len(token) > 64:
         return None
-
-    def work(connection) -> Recorded | None:
-        dialect = db.engine.dialect
-        cursor = connection.cursor()
-        found = _PLAY_ROW.rows(cursor, dialect, {"token": token})
-        if not found:
-            return None
-        *fields, answered_before = found[0]
-        play = PlayRef(*fields)
-        outcome = _graded(play, position, question_id, indexes, player_key)
-        try:
-            _ANSWER_ROW.run(cursor, dialect, _answer_row(play, position, question_id, outcome))
-        except dialect.loaded_dbapi.IntegrityError:
-            raise PlayError("already_answered") from None
-        if answered_before + 1 >= play.question_count:
-            answers = _ANSWERS_SO_FAR.rows(cursor, dialect, {"play_id": play.id})
-            if len(answers) >= play.question_count:
-                result = score(play.started_at, play.question_count, answers, min_seconds=min_seconds)
-                _FINISH.run(cursor, dialect, {"play_id": play.id,
-                                              **{f"score_{k}": v for k, v in asdict(result).items()}})
-        connection.commit()
-        return Recorded(play, outcome)
-
-    return run_on_driver(work)
+    dialect = db.engine.dialect
+    cursor = connection.cursor()
+    found = _PLAY_ROW.rows(cursor, dialect, {"token": token})
+    if not found:
+        return None
+    *fields, answered_before = found[0]
+    play = PlayRef(*fields)
+    outcome = _graded(play, position, question_id, indexes, player_key)
+    try:
+        _ANSWER_ROW.run(cursor, dialect, _answer_row(play, position, question_id, outcome))
+    except dialect.loaded_dbapi.IntegrityError:
+        raise PlayError("already_answered") from None
+    if answered_before + 1 >= play.question_count:
+        answers = _ANSWERS_SO_FAR.rows(cursor, dialect, {"play_id": play.id})
+        if len(answers) >= play.question_count:
+            result = score(play.started_at, play.question_count, answers, min_seconds=min_seconds)
+            _FINISH.run(cursor, dialect, {"play_id": play.id, **{f"score_{k}": v for k, v in asdict(result).items()}})
+    return Recorded(play, outcome)
 
 
 def answers_of(play: PublicPlay) -> dict[int, PublicAnswer]:
