@@ -300,13 +300,15 @@ class Recorded:
 
 def record_answer(connection, token: str, position: int, question_id: int, indexes: list[str], *,
                   player_key: str, min_seconds: float = 2.0) -> Recorded | None:
-    """The public answer endpoint's hot path, on a driver connection (the caller runs it with
-    core.database.run_on_driver, which commits): read the play (with how many answers it has), grade,
-    record, and score the play after its last answer — Core statements compiled once (Prepared). None
-    when no play has this token; refusals as ``answer``'s, recording nothing.
+    """The public answer endpoint's hot path, on a driver connection in autocommit (the caller runs it
+    with core.database.run_on_driver): read the play (with how many answers it has), grade, record
+    (one INSERT, committed as it runs; the unique position refuses a second), and score the play after
+    its last answer (one guarded UPDATE) — Core statements compiled once (Prepared). None when no play
+    has this token; refusals as ``answer``'s, recording nothing.
 
-    Two last answers of one play sent at once may each count the other's as missing: the play is then
-    scored by its result page (``finish``)."""
+    Of two last answers of one play sent at once, the one that reads the answers last sees both (each
+    was committed before its own read). A play whose scoring was lost all the same (a crash between
+    the INSERT and the UPDATE) is scored by its result page (``finish``)."""
     if not token or len(token) > 64:
         return None
     dialect = db.engine.dialect

@@ -361,6 +361,28 @@ def test_the_last_answer_scores_the_play_in_its_own_transaction_and_the_result_p
     assert again.percent == round(sum(a.points for a in answers) * 10, 2)
 
 
+def test_the_last_answer_is_kept_when_its_scoring_fails_and_the_result_page_scores_it(
+        client, campaign, monkeypatch):
+    """Each of the answer's statements commits as it runs: a failure after the answer was written
+    (here, in the scoring) does not take the answer with it."""
+    from app.public import services
+
+    play = start_play(client, campaign)
+    play_through(client, play, count=9)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("scoring failed")
+
+    monkeypatch.setattr(services, "score", broken)
+    assert answer(client, play, 10).status_code == 500
+    monkeypatch.undo()
+    assert len(answer_rows(play)) == 10 and play_row(play).finished_at is None
+    page = client.get(f"/p/{play}/result")
+    assert page.status_code == 200
+    db.session.expire_all()
+    assert play_row(play).finished_at is not None
+
+
 def test_an_answer_over_the_limit_says_when_to_come_back(app, client, campaign):
     app.config["PUBLIC_ANSWER_RATE_LIMIT"] = "1 per minute"
     play = start_play(client, campaign)
