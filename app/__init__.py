@@ -11,7 +11,8 @@ from app.core.database import configure_sqlite, include_name
 from app.core.i18n import select_locale, select_timezone
 from app.core.sessions import SessionInterface
 from app.core.time import set_business_zone
-from app.extensions import babel, csrf, db, login_manager, migrate
+from app.core.visitors import csrf
+from app.extensions import babel, db, login_manager, migrate
 
 
 def create_app(config: dict | None = None, *, instance_path: str | None = None) -> Flask:

@@ -12,7 +12,8 @@ from app.assignments.rules import is_period
 from app.auth.services import hr_scope_of
 from app.core import ratelimits
 from app.core.time import business_today
-from app.extensions import csrf, db
+from app.core.visitors import csrf
+from app.extensions import db
 from app.org.models import OrgUnit
 from app.org.services import unit_in_scope
 from app.reports import queries

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -14,13 +13,13 @@ from app.api import services
 from app.api.models import ApiToken
 from app.auth.decorators import role_required
 from app.auth.models import Role
-from app.core.forms import ConfirmForm
+from app.core.forms import ConfirmForm, SiteForm
 from app.extensions import db
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/hr/api-tokens")
 
 
-class TokenForm(FlaskForm):
+class TokenForm(SiteForm):
     name = StringField(_l("What the token is for"), validators=[
         DataRequired(message=_l("Name the system that will use the token.")), Length(max=80)],
         render_kw={"placeholder": "HR system / 绩效考核系统"})

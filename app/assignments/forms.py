@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
+
+from app.core.forms import SiteForm
 
 MONTH_DAY = re.compile(r"^(\d{1,2})-(\d{1,2})$")
 
@@ -27,7 +28,7 @@ def _month_day_check(form, field):
         raise ValidationError(_l("Write a month and day like 06-30."))
 
 
-class AssignmentForm(FlaskForm):
+class AssignmentForm(SiteForm):
     course = SelectField(_l("Course"), validators=[DataRequired()])
     audience = SelectField(_l("Audience (org unit and everything under it)"), validate_choice=True)
     positions = StringField(_l("Positions (optional, separated by commas)"),

@@ -17,9 +17,6 @@ from app.extensions import db, login_manager
 
 bp = Blueprint("auth", __name__)
 
-# what survives the new session started at sign-in (everything else, the CSRF secret included, is new)
-KEPT_AT_SIGN_IN = ("locale",)
-
 
 @login_manager.user_loader
 def _load_user(session_id: str):
@@ -48,9 +45,7 @@ def _policy() -> throttle.Policy:
 
 
 def _start_session(user) -> None:
-    kept = {key: session[key] for key in KEPT_AT_SIGN_IN if key in session}
     session.clear()
-    session.update(kept)
     login_user(user)
 
 

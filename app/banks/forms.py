@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import AnyOf, Length, Optional
 
 from app.banks.importer import BY_EXTENSION
 from app.banks.services import EXPORTS
+from app.core.forms import SiteForm
 
 NEW_BANK = "__new__"
 
 
-class BankUploadForm(FlaskForm):
+class BankUploadForm(SiteForm):
     file = FileField(_l("Question bank file"), validators=[
         FileRequired(message=_l("Choose the question bank file.")),
         FileAllowed([ext.lstrip(".") for ext in BY_EXTENSION],
@@ -28,11 +28,11 @@ class BankUploadForm(FlaskForm):
     title = StringField(_l("Title of the new bank"), validators=[Optional(), Length(max=200)])
 
 
-class BankApplyForm(FlaskForm):
+class BankApplyForm(SiteForm):
     token = HiddenField()
 
 
-class BankDownloadForm(FlaskForm):
+class BankDownloadForm(SiteForm):
     """Exports and downloads hold answer keys: POSTed with CSRF and recorded in the audit trail."""
 
     slug = HiddenField()

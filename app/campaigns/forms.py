@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.campaigns.services import MAX_TRACK_ROWS
+from app.core.forms import SiteForm
 
 SLUG = Regexp(r"^[a-z0-9][a-z0-9-]{0,99}$", message=_l("Use lower-case letters, digits and '-' (e.g. fraud-2027)."))
 
@@ -37,7 +37,7 @@ class TrackForm(Form):
     pool = SelectField(_l("Question pool"), validators=[Optional()], validate_choice=False)
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(SiteForm):
     slug = StringField(_l("Address (slug)"), validators=[DataRequired(), Length(max=100), SLUG])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=120)])
     title_en = StringField(_l("Title in English (optional)"), validators=[Optional(), Length(max=160)])

@@ -12,14 +12,33 @@ from wtforms import HiddenField, StringField
 from wtforms.validators import AnyOf, DataRequired, Length, Regexp
 
 from app.config import LANGUAGES
+from app.core.visitors import FormCSRF
 
 
-class LanguageForm(FlaskForm):
+class SiteForm(FlaskForm):
+    """The base of every form of the site.
+
+    - Its CSRF token is the page's (core.visitors): the session's for a signed-in user, the visitor
+      cookie's for everyone else, so a public visitor needs no session.
+    - WTForms' own messages come from a per-process catalog cache: Flask-WTF reads that catalog from
+      disk once per request that builds a form, a measurable share of a request on the public quiz.
+    """
+
+    class Meta:
+        csrf_class = FormCSRF
+
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return None
+            return _wtforms_translations(str(get_locale()))
+
+
+class LanguageForm(SiteForm):
     locale = StringField(_l("Language"), validators=[AnyOf(LANGUAGES)])
     next = HiddenField()
 
 
-class VerifyForm(FlaskForm):
+class VerifyForm(SiteForm):
     code = StringField(
         _l("Certificate code"),
         validators=[
@@ -30,22 +49,8 @@ class VerifyForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(SiteForm):
     """A bare CSRF-protected form for buttons that change state."""
-
-
-class CachedTranslationsForm(FlaskForm):
-    """A form whose WTForms messages come from a per-process catalog cache.
-
-    Flask-WTF reads WTForms' catalog from disk once per request that builds a form; on the public
-    quiz's hot path (one form per answer) that file read is a measurable share of the request.
-    """
-
-    class Meta:
-        def get_translations(self, form):
-            if not current_app.config.get("WTF_I18N_ENABLED", True):
-                return None
-            return _wtforms_translations(str(get_locale()))
 
 
 @lru_cache(maxsize=8)

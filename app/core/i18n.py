@@ -1,15 +1,18 @@
-"""Choosing the interface language: the user's saved choice, the session, the browser, zh_Hans."""
+"""Choosing the interface language: the user's saved choice, the language cookie, the browser, zh_Hans."""
 
 from __future__ import annotations
 
 import os
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 
 LANGUAGE_NAMES = {"zh_Hans": "简体中文", "zh_Hant": "繁體中文", "en": "English"}
 HTML_LANG = {"zh_Hans": "zh-Hans", "zh_Hant": "zh-Hant", "en": "en"}
 _TRADITIONAL_REGIONS = {"tw", "hk", "mo", "hant"}
+# the language chosen with the switch, kept by the browser (signed in or not, across sign-in and out):
+# a cookie of its own, so that a visitor needs no session for it (any value is theirs to choose)
+LOCALE_COOKIE = "xb_lang"
 
 
 def locale_from_accept(header_values) -> str | None:
@@ -40,8 +43,8 @@ def select_locale() -> str:
         return environment_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in supported:
         return current_user.locale
-    if session.get("locale") in supported:
-        return session["locale"]
+    if (chosen := request.cookies.get(LOCALE_COOKIE)) in supported:
+        return chosen
     return locale_from_accept(request.accept_languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

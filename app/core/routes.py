@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, session
+from flask import Blueprint, current_app, jsonify
 from flask_login import current_user
 from sqlalchemy import text
 
 from app.core.forms import LanguageForm
+from app.core.i18n import LOCALE_COOKIE
 from app.core.redirects import redirect_back
+from app.core.visitors import YEAR
 from app.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -29,12 +31,14 @@ def healthz():
 def set_language():
     """Remember the chosen interface language (on the account when signed in)."""
     form = LanguageForm()
+    response = redirect_back(form.next.data, "public.home")
     if form.validate_on_submit():
-        session["locale"] = form.locale.data
+        response.set_cookie(LOCALE_COOKIE, form.locale.data, max_age=YEAR, httponly=True, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
             db.session.commit()
-    return redirect_back(form.next.data, "public.home")
+    return response
 
 
 @bp.get("/robots.txt")

@@ -7,13 +7,13 @@ from wtforms import RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.core.forms import CachedTranslationsForm
+from app.core.forms import SiteForm
 from app.core.multilingual import pick
 from app.core.templating import current_locale
 from app.public.players import NICKNAME_MAX, REGIONS
 
 
-class StartForm(CachedTranslationsForm):
+class StartForm(SiteForm):
     """Entry to a campaign quiz: a track, and optionally a nickname and a region. Nothing else."""
 
     track = RadioField(_l("Who are you playing as?"), validators=[DataRequired(message=_l("Choose a track first."))],

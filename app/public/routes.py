@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import (
     Blueprint,
     Response,
     abort,
     current_app,
     flash,
-    g,
     make_response,
     redirect,
     render_template,
@@ -31,7 +28,8 @@ from app.core.redirects import redirect_back
 from app.core.templating import current_locale
 from app.core.time import business_today
 from app.core.urls import public_base
-from app.extensions import csrf, db
+from app.core.visitors import YEAR, csrf, visitor_cookie
+from app.extensions import db
 from app.org.models import OrgUnit
 from app.org.services import get_by_code
 from app.public import answer_states, attribution, catalog, players, poster, services
@@ -41,9 +39,7 @@ from app.public.services import PlayError
 
 bp = Blueprint("public", __name__)
 
-PLAYER_COOKIE = "xb_player"
 ELDER_COOKIE = "xb_elder"
-YEAR = 365 * 24 * 3600
 
 
 def play_messages() -> dict[str, str]:
@@ -71,20 +67,8 @@ def today():
 
 
 def player_key() -> str:
-    """The player's key from their cookie; a new cookie is set on the response when there is none."""
-    token = request.cookies.get(PLAYER_COOKIE, "")
-    if len(token) < 20 or len(token) > 64:
-        token = g.get("new_player_token") or secrets.token_urlsafe(24)
-        g.new_player_token = token
-    return players.player_key(token)
-
-
-@bp.after_app_request
-def _set_player_cookie(response: Response) -> Response:
-    if token := g.get("new_player_token"):
-        response.set_cookie(PLAYER_COOKIE, token, max_age=YEAR, httponly=True, samesite="Lax",
-                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
-    return response
+    """The player's key: a hash of their visitor cookie (set on the response when there is none)."""
+    return players.player_key(visitor_cookie())
 
 
 @bp.app_context_processor

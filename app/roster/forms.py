@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField
 
+from app.core.forms import SiteForm
 
-class RosterUploadForm(FlaskForm):
+
+class RosterUploadForm(SiteForm):
     file = FileField(_l("Roster file (Excel or CSV)"), validators=[
         FileRequired(message=_l("Choose the roster file exported from the HR system.")),
         FileAllowed(["xlsx", "xls", "et", "csv", "txt", "tsv"],
@@ -16,5 +17,5 @@ class RosterUploadForm(FlaskForm):
     ])
 
 
-class RosterApplyForm(FlaskForm):
+class RosterApplyForm(SiteForm):
     token = HiddenField()

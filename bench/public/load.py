@@ -3,11 +3,11 @@
 For one database (SQLite file or PostgreSQL URL) it measures, each as the median of several runs:
 
 1. the ceiling: a bare Flask JSON endpoint on the same gunicorn settings;
-2. the real answer endpoint (session and CSRF check, rate limit, grading, INSERT, COMMIT), every
+2. the real answer endpoint (its play-bound CSRF token, rate limit, grading, INSERT, COMMIT), every
    request a distinct first answer prepared beforehand;
 3. whole plays: open the campaign, start, then for each of 10 questions read it and answer it as the
    page's script does (the answered state comes back in the answer's response), then the results
-   page (22 requests per play, one connection per player).
+   page (23 requests per play, one connection per player).
 
 Usage:  .venv/bin/python bench/public/load.py --db sqlite --out bench/results/public-sqlite.md
         .venv/bin/python bench/public/load.py --db postgresql://user@127.0.0.1:5432/bench ...
@@ -152,17 +152,25 @@ def prepare_database(database_url: str, env: dict) -> None:
     subprocess.run([str(PYTHON), "-c", code], cwd=str(ROOT), env=env, check=True)
 
 
+def _kept(response, jar: dict[str, str]) -> str:
+    """The Cookie header a browser sends after ``response``: ``jar`` updated with what it set."""
+    for header in response.msg.get_all("Set-Cookie") or ():
+        name, _, value = header.split(";", 1)[0].partition("=")
+        jar[name.strip()] = value
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
 def _start_play(port: int) -> tuple[str, str, str]:
     """Open the campaign, start a play as a new player and read its first question: (play token, cookie
-    header, the answer form's csrf token)."""
-    player = secrets.token_urlsafe(24)
+    header, the answer form's csrf token). Cookies are kept as a browser keeps them (a public visitor
+    has only the player cookie; a session, should a response set one, is sent from then on)."""
+    jar = {"xb_player": secrets.token_urlsafe(24)}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", f"/c/{CAMPAIGN}", headers={"Cookie": f"xb_player={player}"})
+    conn.request("GET", f"/c/{CAMPAIGN}", headers={"Cookie": f"xb_player={jar['xb_player']}"})
     response = conn.getresponse()
     body = response.read().decode()
-    session = re.search(r"session=([^;]+)", response.getheader("Set-Cookie") or "").group(1)
+    cookie = _kept(response, jar)
     csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body).group(1)
-    cookie = f"xb_player={player}; session={session}"
     form = urllib.parse.urlencode({"csrf_token": csrf, "track": TRACK})
     conn.request("POST", f"/c/{CAMPAIGN}/play", body=form,
                  headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"})
@@ -172,9 +180,7 @@ def _start_play(port: int) -> tuple[str, str, str]:
     if response.status != 302:
         raise RuntimeError(f"starting a play answered {response.status}, not 302: {body[:200]!r}")
     token = re.match(r".*/p/([^/]+)/1$", response.getheader("Location")).group(1)
-    started = re.search(r"session=([^;]+)", response.getheader("Set-Cookie") or "")
-    if started:  # the cookie the play start sets is the one a browser sends from then on
-        cookie = f"xb_player={player}; session={started.group(1)}"
+    cookie = _kept(response, jar)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request("GET", f"/p/{token}/1", headers={"Cookie": cookie})
     page = conn.getresponse().read().decode()
@@ -315,7 +321,7 @@ def render(label: str, args, bare_runs, answer_runs, play_runs, floor_runs) -> s
         f"| answer endpoint (first answers: CSRF, limiter, grading, INSERT, COMMIT, the answered state) | {answers:,.0f} | "
         f"{_list(answer_runs)} | {median_of(answer_runs, 'p50'):.1f} | "
         f"{median_of(answer_runs, 'p99'):.1f} | {answer_errors} | {answers / ceiling:.1%} |",
-        f"| whole plays, all 22 requests (campaign, start, 10 × question/answer, results) | "
+        f"| whole plays, all 23 requests (campaign, start, 10 × question/answer, results) | "
         f"{median_of(play_runs, 'rps'):,.0f} | {_list(play_runs)} | "
         f"{median_of(play_runs, 'p50'):.1f} | {median_of(play_runs, 'p99'):.1f} | {play_errors} | "
         f"{median_of(play_runs, 'rps') / ceiling:.1%} |",

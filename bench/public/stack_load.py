@@ -2,7 +2,7 @@
 
 For each instance count, deploy/stack.sh starts PostgreSQL, Redis (the rate limits), N gunicorn
 instances of 2 sync workers and nginx in front; then, through nginx, as bench/public/load.py does:
-prepared first answers posted as the page's script posts them, and whole plays (22 requests). The
+prepared first answers posted as the page's script posts them, and whole plays (23 requests). The
 CPU time the app instances and PostgreSQL spent during the answer runs (from /proc) gives the
 capacity table: answers per second per core of each, and the players that carries at one answer
 every 8 seconds.

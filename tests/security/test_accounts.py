@@ -134,15 +134,19 @@ def test_an_admin_cannot_lock_themselves_out(client, make_user):
     assert response.status_code == 400 and Role.ADMIN in db.session.get(User, root.id).roles
 
 
-def test_the_csrf_token_changes_at_sign_in(client, make_user):
+def test_a_form_token_from_before_sign_in_is_refused_after_it(client, make_user):
+    """Before sign-in the visitor's forms carry their visitor token; once signed in only the new
+    session's token is taken, so a token seen before (say, on a shared computer) cannot act for the account."""
     make_user("emp")
     before = csrf_token(client)
+    assert before.startswith("v1.")
     login(client, "emp")
     after = CSRF_RE.search(client.get("/account").get_data(as_text=True)).group(1)
-    from itsdangerous import URLSafeTimedSerializer
-
-    raw = URLSafeTimedSerializer("test-secret-key-not-for-production", salt="wtf-csrf-token")
-    assert raw.loads(before) != raw.loads(after)
+    assert after != before and not after.startswith("v1.")
+    refused = client.post("/language", data={"locale": "en", "next": "/account", "csrf_token": before})
+    assert refused.status_code == 400 and "Sign out" not in client.get("/account").get_data(as_text=True)
+    taken = client.post("/language", data={"locale": "en", "next": "/account", "csrf_token": after})
+    assert taken.status_code == 302 and "Sign out" in client.get("/account").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("password", "reason"), [
