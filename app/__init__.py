@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, current_app, request
 
 from app import config as settings
 from app.core import errors, ratelimits, security, templating
@@ -95,10 +95,8 @@ def _init_login(app: Flask) -> None:
 
 def _refuse_oversized_body() -> None:
     """Answer 413 from the declared length, before anything reads (and spools) the body."""
-    from flask import abort, current_app, request
-
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit and request.content_length is not None and request.content_length > limit:
+    if limit and (length := request.content_length) is not None and length > limit:
         abort(413)
 
 

@@ -28,8 +28,14 @@ def test_security_headers_and_cookie_flags(client, make_user):
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "frame-ancestors 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN" and response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP: the browser would ignore it
+    assert all(len(response.headers.getlist(name)) == 1 for name in ("Content-Security-Policy", "X-Frame-Options"))
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    client.application.config["SESSION_COOKIE_SECURE"] = True
+    assert client.get("/login").headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_no_inline_script_in_pages(client, make_user, tiny_content):
