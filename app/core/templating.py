@@ -36,6 +36,11 @@ def _date_filter(context, value, fmt: str = "medium") -> str:
     return _plain_date(value, fmt, context.get("current_locale") or current_locale())
 
 
+def day_text(value: date, fmt: str = "medium") -> str:
+    """A calendar day in the reader's language, as the templates' ``date`` filter writes it."""
+    return _plain_date(value, fmt, current_locale())
+
+
 @lru_cache(maxsize=4096)
 def _plain_date(value: date, fmt: str, locale: str) -> str:
     """A calendar day depends on the language only: formatted once per day, format and language (a list of

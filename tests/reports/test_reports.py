@@ -81,6 +81,12 @@ def test_each_overdue_row_links_to_the_transcript_and_reminds_that_person(client
                      r'value="/hr/overdue\?period=once&amp;unit=BJ"></form>', page)
     assert client.get(f"/hr/employees/{person.employee_no}").status_code == 200
     assert page.count('<tr><td class="mono">') == 2  # 北京乙 and 北京丙; 北京甲 has finished
+    # an account without an employee number (HR exports lose them): listed, with no transcript link
+    bank["c"].employee_no = None
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert re.search(r'<tr><td class="mono">—</td><td>北京丙</td>\s*<td>北京分行</td><td>测试课程</td>', page)
+    assert f'value="{bank["c"].id}" class="linkish"' in page
 
 
 def test_transcript_shows_status_attempts_and_certificate(client, bank):
