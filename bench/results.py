@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -50,6 +51,14 @@ LABELS = {
 }
 
 
+
+def _numbered(paths, skip: str = "") -> list[str]:
+    """Result files in the order of their leading number (2-... before 10-...)."""
+    def number(path) -> int:
+        found = re.match(r"\d+", path.name)
+        return int(found.group()) if found else -1
+    return [str(p) for p in sorted(paths, key=lambda p: (number(p), p.name)) if p.name != skip]
+
 def summary(runs: dict[str, dict]) -> list[str]:
     lines = ["| target | " + " | ".join(runs) + " |", "|---|" + "---|" * len(runs)]
     for key, target in PAGE_TARGETS_MS.items():
@@ -77,19 +86,19 @@ def main(argv=None) -> None:
     parser.add_argument("--before-postgresql")
     parser.add_argument("--notes", default=str(HERE / "RESULTS-notes.md"))
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
-    parser.add_argument("--public", nargs="*", default=sorted(str(p) for p in (HERE / "public" / "results").glob("*.md")),
+    parser.add_argument("--public", nargs="*", default=_numbered((HERE / "public" / "results").glob("*.md")),
                         help="public play load results written by bench/public/load.py (issue #5)")
     parser.add_argument("--redesign", nargs="*",
-                        default=sorted(str(p) for p in (HERE / "redesign_results").glob("[0-9]*.md")),
+                        default=_numbered((HERE / "redesign_results").glob("[0-9]*.md")),
                         help="before/after figures of the layering redesign (issue #11), written by run.py")
     parser.add_argument("--roster", nargs="*",
-                        default=sorted(str(p) for p in (HERE / "roster_results").glob("[0-9]*.md")),
+                        default=_numbered((HERE / "roster_results").glob("[0-9]*.md")),
                         help="roster import results written by bench/roster.py --markdown (issue #10)")
     parser.add_argument("--banks", nargs="*",
-                        default=sorted(str(p) for p in (HERE / "banks_results").glob("[0-9]*.md")),
+                        default=_numbered((HERE / "banks_results").glob("[0-9]*.md")),
                         help="question-bank import results written by bench/banks.py --markdown (issue #12)")
     parser.add_argument("--hr", nargs="*",
-                        default=sorted(str(p) for p in (HERE / "hr_results").glob("*.md") if p.name != "RESULTS-intro.md"),
+                        default=_numbered((HERE / "hr_results").glob("*.md"), skip="RESULTS-intro.md"),
                         help="the HR pages before and after issue #13's changes, written by run.py --markdown")
     parser.add_argument("--file-sections-only", action="store_true",
                         help="keep RESULTS.md up to the public-play section and write again the sections made from "
