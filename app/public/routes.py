@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlencode
+
 from flask import (
     Blueprint,
     Response,
@@ -12,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -40,6 +41,8 @@ from app.public.services import PlayError
 bp = Blueprint("public", __name__)
 
 ELDER_COOKIE = "xb_elder"
+BRANCH_COOKIE = "xb_branch"  # campaign slug → the signed branch code the visitor came by
+BRANCH_CAMPAIGNS = 8  # the most recent ones kept
 
 
 def play_messages() -> dict[str, str]:
@@ -121,8 +124,17 @@ def _campaign_parts(campaign: catalog.CampaignView, phase: str) -> dict[str, Mar
 
 
 def _credited_unit(campaign) -> OrgUnit | None:
-    unit_id = (session.get("credit") or {}).get(campaign.slug)
-    return db.session.get(OrgUnit, unit_id) if unit_id else None
+    """The unit whose branch link (or lobby QR code) the visitor came by to this campaign, if any."""
+    code = _branch_codes().get(campaign.slug)
+    unit_code = attribution.verify(current_app.secret_key, campaign.slug, code) if code else None
+    return get_by_code(unit_code) if unit_code else None
+
+
+def _branch_codes() -> dict[str, str]:
+    """The signed branch codes the visitor arrived with, by campaign: a cookie of its own (for the
+    browser's session, as the credit always was), so that a visitor needs no session for it."""
+    pairs = parse_qsl(request.cookies.get(BRANCH_COOKIE, ""))[:BRANCH_CAMPAIGNS]
+    return {slug: code for slug, code in pairs if len(code) <= 80}
 
 
 @bp.get("/c/<slug>/b/<code>")
@@ -132,13 +144,14 @@ def branch_entry(slug: str, code: str):
     campaign = _campaign_or_404(slug)
     unit_code = attribution.verify(current_app.secret_key, campaign.slug, code)
     unit = get_by_code(unit_code, active_only=True) if unit_code else None
+    response = redirect(url_for("public.campaign", slug=campaign.slug))
     if unit is None:
         current_app.logger.info("branch link refused for campaign %s: %r", slug, code[:80])
-    else:
-        credit = dict(session.get("credit") or {})
-        credit[campaign.slug] = unit.id
-        session["credit"] = credit
-    return redirect(url_for("public.campaign", slug=campaign.slug))
+        return response
+    codes = {campaign.slug: code, **{k: v for k, v in _branch_codes().items() if k != campaign.slug}}
+    response.set_cookie(BRANCH_COOKIE, urlencode(list(codes.items())[:BRANCH_CAMPAIGNS]), httponly=True,
+                        samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
 
 
 @bp.post("/c/<slug>/play")

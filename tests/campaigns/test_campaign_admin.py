@@ -80,9 +80,9 @@ def test_a_signed_branch_link_credits_the_play_and_a_forged_one_does_not(app, cl
     assert "北京分行朝阳支行" in client.get(f"/c/{campaign.slug}").get_data(as_text=True)
     credited = start_play(client, campaign)
     assert play_row(credited).org_unit_id == org["BJ01"].id
-    # the credit is on the play itself: it survives the visitor's session being cleared mid-play
-    with client.session_transaction() as session:
-        session.clear()
+    assert client.get_cookie("session") is None  # the credit needs no session either
+    # the credit is on the play itself: it survives the visitor's cookies being cleared mid-play
+    client.delete_cookie("xb_branch")
     play_through(client, credited)
     client.get(f"/p/{credited}/result")
     assert play_row(credited).org_unit_id == org["BJ01"].id and play_row(credited).finished_at is not None
@@ -90,6 +90,9 @@ def test_a_signed_branch_link_credits_the_play_and_a_forged_one_does_not(app, cl
     for forged in ("SH01", f"SH01-{code.rsplit('-', 1)[1]}", "SH01-aaaaaaaaaaaa", code.replace("BJ01", "SH01")):
         other = app.test_client()
         other.get(f"/c/{campaign.slug}/b/{forged}")
+        assert play_row(start_play(other, campaign)).org_unit_id is None
+        # nor when the visitor writes the cookie themselves
+        other.set_cookie("xb_branch", f"{campaign.slug}={forged}")
         assert play_row(start_play(other, campaign)).org_unit_id is None
     # a code signed for another campaign does not work here either
     other = app.test_client()
