@@ -181,23 +181,33 @@ _ANSWERS_SHOWN = Prepared(select(PublicAnswer.__table__.c.position, PublicAnswer
                           .where(PublicAnswer.__table__.c.play_id == bindparam("play_id")))
 
 
+def _is_play_token(token: str) -> bool:
+    """Could be a play's token as its URLs carry it (the column holds 64 characters): else no query."""
+    return bool(token) and len(token) <= 64
+
+
+def _play_row(connection, statement: Prepared, token: str) -> tuple[object, tuple] | None:
+    """(the cursor, the play's row) read with ``statement`` on a driver connection; None without one."""
+    if not _is_play_token(token):
+        return None
+    cursor = connection.cursor()
+    found = statement.rows(cursor, db.engine.dialect, {"token": token})
+    return (cursor, found[0]) if found else None
+
+
 def read_play_page(connection, token: str) -> tuple[PlayPage, dict[int, Answered]] | None:
     """The play with this token and its answers by position, on a driver connection (two statements;
     the caller runs it with core.database.run_on_driver)."""
-    if not token or len(token) > 64:
+    if (found := _play_row(connection, _PLAY_PAGE, token)) is None:
         return None
-    dialect = db.engine.dialect
-    cursor = connection.cursor()
-    found = _PLAY_PAGE.rows(cursor, dialect, {"token": token})
-    if not found:
-        return None
-    play = PlayPage(*found[0])
-    rows = _ANSWERS_SHOWN.rows(cursor, dialect, {"play_id": play.id})
+    cursor, row = found
+    play = PlayPage(*row)
+    rows = _ANSWERS_SHOWN.rows(cursor, db.engine.dialect, {"play_id": play.id})
     return play, {position: Answered(choice, correct, points) for position, choice, correct, points in rows}
 
 
 def play_for_answer(token: str) -> PlayRef | None:
-    if not token or len(token) > 64:
+    if not _is_play_token(token):
         return None
     row = db.session.connection().execute(_PLAY_FOR_ANSWER, {"token": token}).first()
     return PlayRef(*row) if row else None
@@ -205,13 +215,13 @@ def play_for_answer(token: str) -> PlayRef | None:
 
 def play_record(token: str) -> PublicPlay | None:
     """The play with this token alone (its campaign or module come from the catalogue)."""
-    if not token or len(token) > 64:
+    if not _is_play_token(token):
         return None
     return db.session.scalar(select(PublicPlay).where(PublicPlay.token == token))
 
 
 def play_by_token(token: str) -> PublicPlay | None:
-    if not token or len(token) > 64:
+    if not _is_play_token(token):
         return None
     # the campaign and track (or module) come with it: every page of a play names them
     return db.session.scalar(select(PublicPlay).where(PublicPlay.token == token)
@@ -309,14 +319,10 @@ def record_answer(connection, token: str, position: int, question_id: int, index
     Of two last answers of one play sent at once, the one that reads the answers last sees both (each
     was committed before its own read). A play whose scoring was lost all the same (a crash between
     the INSERT and the UPDATE) is scored by its result page (``finish``)."""
-    if not token or len(token) > 64:
+    if (found := _play_row(connection, _PLAY_ROW, token)) is None:
         return None
     dialect = db.engine.dialect
-    cursor = connection.cursor()
-    found = _PLAY_ROW.rows(cursor, dialect, {"token": token})
-    if not found:
-        return None
-    *fields, answered_before = found[0]
+    cursor, (*fields, answered_before) = found
     play = PlayRef(*fields)
     outcome = _graded(play, position, question_id, indexes, player_key)
     try:
